@@ -1,0 +1,276 @@
+"""Extractive answers: verbatim quotes of the sentences that answer the question, each attributed and cited.
+
+No language model: the answer is built from sentences of the retrieved passages, scored against the question
+(embedding similarity of the sentence, the question's words it contains weighted by rarity, and its passage's
+retrieval score), grouped by speaker and framed by templates in the question's language. Nothing is asserted
+that a quote does not carry: the framing only says who wrote the quoted words.
+
+Abstention: when the question names a speaker (a party, an office) who never speaks in the documents, or when
+the best evidence covers too little of the question (see ``qa.abstention``), the answer says plainly that the
+documents do not answer, and lists the closest passages as related.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from qa.abstention import Evidence, should_abstain
+from qa.conversation import rewrite_followup, validate_history, validate_question
+from qa.language import detect_language, expand_query
+from qa.retrieval import Hit
+from qa.sentences import sentence_spans
+from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
+from qa.structure import PARTIES
+
+MAX_QUOTES = 3
+MAX_QUOTE_CHARS = 420
+CANDIDATE_PASSAGES = 6
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    hit: Hit
+    quote: str
+    start: int  # offset of the quote in the passage text
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.hit.passage
+        oa, ob = p.original_span(self.start, self.end)
+        return {"n": self.n, "chunk_id": p.chunk_id, "source": p.source, "title": p.title, "page": p.page,
+                "section": p.section, "actor": p.actor, "quote": self.quote, "page_estimated": p.page_estimated,
+                "quote_start": self.start, "quote_end": self.end, "original_start": oa, "original_end": ob}
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation]
+    passages: list[Hit]
+    related: list[Hit] = field(default_factory=list)
+    language: str = "sv"
+    rewritten: str | None = None
+    unsupported: list[str] | None = None  # generative mode only
+    evidence: Evidence | None = None  # what the abstention decision saw
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "answer": self.text, "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [h.to_json() for h in self.passages],
+            "language": self.language,
+        }
+        if self.rewritten and self.rewritten != self.question:
+            d["rewritten_question"] = self.rewritten
+        if self.abstained:
+            d["related"] = [h.to_json() for h in self.related]
+        if self.unsupported is not None:
+            d["unsupported"] = self.unsupported
+        if self.evidence is not None:
+            d["evidence"] = {k: round(v, 4) for k, v in asdict(self.evidence).items()}
+        return d
+
+
+@dataclass
+class _Candidate:
+    hit: Hit
+    start: int
+    end: int
+    score: float = 0.0
+
+
+def _idf_weights(qa: Any, terms: list[str], lang: str) -> dict[str, float]:
+    """Rarity of each question term. A Swedish term no passage contains weighs like the rarest known term of the
+    question (the documents lack a word the question rests on); in an English question such a term is just
+    English, and weighs nothing (the glossary supplies the Swedish words)."""
+    lex = qa.index.lexical
+    known = {t: lex.idf(t) for t in dict.fromkeys(terms)}
+    top = max(known.values(), default=0.0) or float(np.log1p((lex.matrix.shape[0] + 0.5) / 0.5))
+    return {t: (w or (0.0 if lang == "en" else top)) for t, w in known.items()}
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé-]{2,})")
+
+
+def missing_names(question: str, lexical: Any) -> list[str]:
+    """Proper names in a Swedish question (capitalised, not first word) that no passage contains: "Nacka"."""
+    analyzer = lexical.analyzer()
+    out = []
+    for m in _NAME.finditer(question.strip()):
+        word = m.group(1)
+        terms = [t for t in analyzer.terms(word) if not t.startswith(("^", "$"))]
+        if terms and not any(t in lexical.terms for t in terms):
+            out.append(word)
+    return out
+
+
+def _coverage(analyzer: Any, text: str, weights: dict[str, float]) -> float:
+    """Share of the question's (idf-weighted) terms found in ``text``."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    have = set(analyzer.terms(text))
+    return sum(w for t, w in weights.items() if t in have) / total
+
+
+def _trim(text: str, a: int, b: int, analyzer: Any, weights: dict[str, float]) -> tuple[int, int]:
+    """A sentence longer than MAX_QUOTE_CHARS is cut to its best window of clauses (still verbatim)."""
+    if b - a <= MAX_QUOTE_CHARS:
+        return a, b
+    cuts = sorted({a, *[a + c for c in [m.end() for m in re.finditer(r"[,;:] ", text[a:b])]]})
+    best, best_score = (a, min(b, a + MAX_QUOTE_CHARS)), -1.0
+    for i, s in enumerate(cuts):
+        for e in [*cuts[i + 1:], b]:
+            if e - s > MAX_QUOTE_CHARS:
+                break
+            score = _coverage(analyzer, text[s:e], weights) + (e - s) / 10_000
+            if score > best_score:
+                best, best_score = (s, e), score
+    s, e = best
+    while e > s and text[e - 1] in " ,;:":
+        e -= 1
+    return s, e
+
+
+def _frame(actor: str, quote: str, n: int, lang: str) -> str:
+    """Who wrote the quoted words, and nothing more: the framing asserts no content of its own."""
+    if lang == "en":
+        return f"{actor} writes: “{quote}” [{n}]"
+    return f"{actor} skriver: ”{quote}” [{n}]"
+
+
+_MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+_DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
+_ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|when|what date|which date)\b", re.IGNORECASE)
+_ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|which party|what party|parties)\b",
+                         re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
+
+
+def lead_fact(question: str, quote: str, lang: str) -> str | None:
+    """The fact a date, party or number question asks for, taken word for word from the quote, to put first.
+
+    Example: ("När undertecknades förslaget?", "Stockholm den 23 oktober 2014", "sv") -> "23 oktober 2014".
+    """
+    if _ASKS_DATE.search(question) and (m := _DATE.search(quote)):
+        return m.group()
+    if _ASKS_PARTY.search(question):
+        names = re.findall(r"([A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)*) \((?:båda |alla )?([A-ZÅÄÖ]{1,2})\)", quote)
+        asked = [(n, p) for n, p in names if any(part in question for part in n.split())]
+        if asked or names:
+            n, p = (asked or names)[0]
+            return f"{n}: {p} ({PARTIES[p]})" if p in PARTIES else f"{n}: {p}"
+    if _ASKS_COUNT.search(question) and (m := re.search(r"\b\d[\d  ]*(?:[.,]\d+)?\b", quote)):
+        return m.group().strip()
+    return None
+
+
+def _no_answer_text(lang: str, reason: str | None) -> str:
+    if lang == "en":
+        base = "The documents do not answer this question."
+        return f"{base} {reason}" if reason else base + " The closest passages are listed below."
+    base = "Dokumenten besvarar inte den här frågan."
+    return f"{base} {reason}" if reason else base + " De närmaste avsnitten visas nedan."
+
+
+def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None = None,
+                    k: int | None = None) -> Answer:
+    question = validate_question(question, qa.settings.max_question_chars)
+    history = validate_history(history)
+    lang = detect_language(question)
+    rewritten = rewrite_followup(question, history)
+    k = k or qa.settings.k
+    hits = qa.retriever.search(rewritten, max(k, CANDIDATE_PASSAGES))
+    shown = hits[:k]
+
+    speakers = mentioned_speakers(rewritten)
+    missing = unknown_speaker(speakers, qa.index.passages)
+    if missing:
+        reason = (f"Inget i dem kommer från {missing}." if lang == "sv"
+                  else f"Nothing in them comes from {missing}.")
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten)
+
+    analyzer = qa.index.lexical.analyzer()
+    q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not t.startswith(("^", "$"))]
+    weights = _idf_weights(qa, q_terms, lang)
+    names = missing_names(rewritten, qa.index.lexical) if lang == "sv" else []
+    if names:
+        listed = ", ".join(names)
+        reason = f"De nämner inte {listed}."
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten)
+
+    cands: list[_Candidate] = []
+    for h in hits:
+        for a, b in sentence_spans(h.passage.text):
+            if b - a >= 15:
+                cands.append(_Candidate(h, a, b))
+    if not cands:
+        return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten)
+    texts = [c.hit.passage.text[c.start:c.end] for c in cands]
+    qvec = qa.embedder.encode_queries([rewritten])[0]
+    svecs = qa.embedder.encode_passages(texts)
+    dense = svecs @ qvec
+    cover = np.array([_coverage(analyzer, t, weights) for t in texts])
+    prior = np.array([c.hit.score for c in cands])
+    match = np.array([1.0 if speakers and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
+    dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
+    scores = 0.45 * dn + 0.35 * cover + 0.2 * prior + 0.25 * match
+    for c, s in zip(cands, scores, strict=True):
+        c.score = float(s)
+    order = np.argsort(-scores, kind="stable")
+
+    best = cands[int(order[0])]
+    evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
+                        coverage=float(cover[order[0]]),
+                        passage_coverage=max(_coverage(analyzer, h.passage.text, weights) for h in hits[:3]))
+    if should_abstain(evidence):
+        return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten, evidence=evidence)
+
+    chosen = [best]
+    comparison = bool(re.search(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
+                                rewritten, re.IGNORECASE))
+    for j in order[1:]:
+        c = cands[int(j)]
+        if len(chosen) >= MAX_QUOTES:
+            break
+        if any(c.hit.passage.chunk_id == x.hit.passage.chunk_id and not (c.end <= x.start or c.start >= x.end)
+               for x in chosen):
+            continue
+        if comparison:
+            if all(c.hit.passage.actor != x.hit.passage.actor for x in chosen) and c.score >= 0.6 * best.score:
+                chosen.append(c)
+        elif c.score >= 0.85 * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
+            chosen.append(c)
+
+    # Present quotes grouped by speaker, in document order within a speaker.
+    actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}
+    chosen.sort(key=lambda c: (actor_rank[c.hit.passage.actor], c.hit.passage.ordinal, c.start))
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for c in chosen:
+        s, e = _trim(c.hit.passage.text, c.start, c.end, analyzer, weights)
+        quote = c.hit.passage.text[s:e]
+        n = len(citations) + 1
+        citations.append(Citation(n, c.hit, quote, s, e))
+        parts.append(_frame(c.hit.passage.actor, quote, n, lang))
+    text = " ".join(p if p.endswith((".", "]")) else p + "." for p in parts)
+    fact = lead_fact(rewritten, citations[0].quote, lang)
+    if fact:
+        text = f"{fact} [1]. {text}"
+    # Passages listed: the cited ones first, then the rest of the top k.
+    cited_ids = {c.hit.passage.chunk_id for c in citations}
+    listed = [c.hit for c in citations if c.hit in hits]
+    listed = list(dict.fromkeys(listed)) + [h for h in shown if h.passage.chunk_id not in cited_ids]
+    return Answer(question, text, False, citations, listed[:max(k, len(cited_ids))], language=lang,
+                  rewritten=rewritten, evidence=evidence)

@@ -1,0 +1,321 @@
+"""Clean extracted text without changing its meaning, keeping a map back to the original characters.
+
+What is cleaned (the artefacts of PDF extraction common in municipal papers):
+
+- lone page-number lines ("4", "- 5 -", "Sida 6 av 9") are removed and become page boundaries;
+- words hyphenated across a line break are joined ("gräns-⏎överskridande" -> "gränsöverskridande") unless the
+  hyphen is a real one ("hälso- och sjukvård", "KSL-projekt"); a hyphen left inside a line by the extraction
+  ("Stadslednings-kontoret") is removed only when the joined word is used elsewhere in the same document;
+- line breaks inside a paragraph become spaces, whitespace runs collapse to one space, paragraphs are separated
+  by exactly one blank line ("\\n\\n").
+
+Every character of the cleaned text knows the offset of the original character it came from (``offsets``), so a
+quote found in the cleaned text leads back to the exact place in the file. Paragraph detection is heuristic: a
+blank line separates paragraphs, except in "double-spaced" extractions (a blank line after nearly every line),
+where it takes two; a short line ending a sentence also ends its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_PAGE_LINE = re.compile(
+    r"^\s*(?:[-–—]\s*(\d{1,3})\s*[-–—]|(?:sida|sid\.|s\.|page)\s*(\d{1,3})(?:\s*(?:av|\(|/)\s*\d{1,3}\)?)?|(\d{1,3})"
+    r"(?:\s*\(\d{1,3}\))?)\s*$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?:;”\"')]$")
+# Words after a hanging hyphen that show the hyphen is real: "hälso- och sjukvård", "för- eller nackdelar".
+_CONJUNCTIONS = frozenset({"och", "eller", "samt", "respektive", "resp.", "som", "till", "and", "or"})
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text, its paragraphs and pages, and the offset of each character in the original text.
+
+    offsets: array of len(text) + 1 ints; offsets[i] is the original index of cleaned char i, the last entry is
+    the original length, so a cleaned span [a, b) maps to the original span [offsets[a], offsets[b - 1] + 1).
+    """
+
+    text: str
+    offsets: array
+    paragraphs: tuple[tuple[int, int], ...]  # (start, end) in text
+    pages: tuple[tuple[int, int], ...] = ()  # (start in text, page number), sorted by start
+    estimated_before: int = 0  # pages of text[:estimated_before] are estimated, not printed in the source
+    removed_page_lines: tuple[int, ...] = field(default=())  # page numbers whose lines were removed
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the cleaned span [start, end); empty spans map to an empty span."""
+        if end <= start:
+            pos = self.offsets[start]
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def page_at(self, pos: int) -> int | None:
+        if not self.pages:
+            return None
+        i = bisect_right([p[0] for p in self.pages], pos) - 1
+        return self.pages[i][1] if i >= 0 else None
+
+
+def word_vocabulary(text: str) -> set[str]:
+    """Lower-cased hyphen-free words of a text, the evidence that a joined word is a real word."""
+    return {w.lower() for w in re.findall(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*", text) if "-" not in w and "‐" not in w}
+
+
+@dataclass
+class _Line:
+    start: int  # original offset of the line's first char
+    text: str  # the line without its newline
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def content(self) -> str:
+        return self.text.strip()
+
+
+def _split_lines(raw: str) -> list[_Line]:
+    lines, pos = [], 0
+    for part in raw.split("\n"):
+        lines.append(_Line(pos, part))
+        pos += len(part) + 1
+    return lines
+
+
+def _page_number(line: str) -> int | None:
+    m = _PAGE_LINE.match(line)
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
+def _find_page_lines(lines: list[_Line], known_pages: bool) -> dict[int, int]:
+    """Line index -> page number, for lone page-number lines that form a rising sequence (4, 5, 6 …).
+
+    A number counts only if it continues the sequence (previous + 1), so a stray "2" in a list is not a page.
+    With ``known_pages`` (PDF) the numbers are still removed as artefacts but the format's pages are used.
+    """
+    found: dict[int, int] = {}
+    last: int | None = None
+    for i, line in enumerate(lines):
+        n = None if line.blank else _page_number(line.text)
+        if n is None or n == 0:
+            continue
+        prev_blank = i == 0 or lines[i - 1].blank
+        next_blank = i + 1 >= len(lines) or lines[i + 1].blank
+        if not (prev_blank or next_blank):
+            continue  # a number inside running lines is content, not a page number
+        if last is None or n == last + 1 or (known_pages and n == last):
+            found[i] = n
+            last = n
+    if len(found) == 1 and not known_pages:
+        only = next(iter(found.values()))
+        if only == 1:
+            return {}  # a lone "1" with nothing after it is more likely a list item
+    return found
+
+
+class _Builder:
+    """Accumulates cleaned characters with their original offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.offs = array("i")
+        self.length = 0
+
+    def add(self, text: str, orig_start: int, contiguous: bool = True) -> None:
+        self.parts.append(text)
+        if contiguous:
+            self.offs.extend(range(orig_start, orig_start + len(text)))
+        else:
+            self.offs.extend([orig_start] * len(text))
+        self.length += len(text)
+
+    def last_char(self) -> str:
+        return self.parts[-1][-1] if self.parts and self.parts[-1] else ""
+
+
+def clean_text(
+    raw: str,
+    page_starts: Iterable[tuple[int, int]] = (),
+    vocabulary: set[str] | None = None,
+) -> CleanText:
+    """Clean ``raw`` (see the module docstring). ``page_starts`` are (original offset, page) pairs from formats
+    that know their pages (PDF); without them, lone page-number lines give the pages."""
+    page_starts = sorted(page_starts)
+    vocab = word_vocabulary(raw) if vocabulary is None else vocabulary
+    lines = _split_lines(raw)
+    page_lines = _find_page_lines(lines, known_pages=bool(page_starts))
+
+    content_lines = [ln for i, ln in enumerate(lines) if not ln.blank and i not in page_lines]
+    # "Double-spaced" extraction: a blank line after (nearly) every text line; then paragraphs need two blanks.
+    followed_by_one_blank = 0
+    for i, ln in enumerate(lines[:-2]):
+        if not ln.blank and lines[i + 1].blank and not lines[i + 2].blank:
+            followed_by_one_blank += 1
+    double_spaced = len(content_lines) >= 6 and followed_by_one_blank >= 0.5 * len(content_lines)
+    blanks_for_break = 2 if double_spaced else 1
+    lengths = sorted(len(ln.content) for ln in content_lines)
+    typical = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
+
+    out = _Builder()
+    paragraphs: list[tuple[int, int]] = []
+    para_start: int | None = None
+    pages: list[tuple[int, int]] = []
+    pending_page: int | None = None
+    blank_run = 0
+    prev: _Line | None = None  # previous content line in the current paragraph
+
+    def end_paragraph() -> None:
+        nonlocal para_start, prev
+        if para_start is not None and out.length > para_start:
+            paragraphs.append((para_start, out.length))
+        para_start = None
+        prev = None
+
+    line_pos = [-1] * len(lines)  # cleaned offset where each text line starts
+    for i, line in enumerate(lines):
+        if i in page_lines:
+            pending_page = page_lines[i]
+            continue
+        if line.blank:
+            blank_run += 1
+            continue
+        content = line.content
+        new_paragraph = prev is None or blank_run >= blanks_for_break
+        if prev is not None and not new_paragraph:
+            prev_c = prev.content
+            ends_sentence = bool(_SENTENCE_END.search(prev_c))
+            short = len(prev_c) < 0.7 * typical
+            if short and (ends_sentence or (content[:1].isupper() and len(prev_c) < 0.5 * typical
+                                            and not prev_c.endswith((",", "-")))):
+                new_paragraph = True
+        if pending_page is not None and prev is not None and content[:1].islower() \
+                and not _SENTENCE_END.search(prev.content):
+            new_paragraph = False  # a sentence running over a page break
+        blank_run = 0
+        if new_paragraph:
+            end_paragraph()
+            if paragraphs:
+                out.add("\n\n", out.offs[-1] + 1, contiguous=False)
+            para_start = out.length
+        if pending_page is not None:
+            pages.append((out.length if not new_paragraph or para_start is None else para_start, pending_page))
+            pending_page = None
+        line_pos[i] = out.length
+        _emit_line(out, line, prev, vocab, joined=not new_paragraph)
+        prev = line
+    end_paragraph()
+    out.offs.append(len(raw))
+    text = "".join(out.parts)
+
+    estimated_before = 0
+    if page_starts:
+        pages = [(_clean_pos(out.offs, o), p) for o, p in page_starts]
+    elif pages and pages[0][1] > 1:
+        line_pos.append(out.length)
+        for i in range(len(line_pos) - 2, -1, -1):  # blank and page lines: position of the next text
+            if line_pos[i] < 0:
+                line_pos[i] = line_pos[i + 1]
+        estimated_before = pages[0][0]
+        pages = _estimate_early_pages(page_lines, line_pos, paragraphs, pages)
+    # several pages may start at the same cleaned offset (empty pages): keep the last
+    dedup: dict[int, int] = {}
+    for pos, p in pages:
+        dedup[pos] = p
+    return CleanText(
+        text=text,
+        offsets=out.offs,
+        paragraphs=tuple(paragraphs),
+        pages=tuple(sorted(dedup.items())),
+        estimated_before=estimated_before,
+        removed_page_lines=tuple(page_lines.values()),
+    )
+
+
+def _clean_pos(offs: array, orig: int) -> int:
+    """First cleaned index whose original offset is >= orig."""
+    lo, hi = 0, len(offs) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if offs[mid] < orig:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _estimate_early_pages(
+    page_lines: dict[int, int], line_pos: list[int], paragraphs: list[tuple[int, int]], pages: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Pages before the first printed number (title pages usually carry none), estimated backwards from the first
+    number in lines of the source (a PDF page holds a fairly constant number of lines, the longest gap between
+    numbered pages), spread evenly when fewer lines remain (a short title page), snapped to paragraph starts.
+
+    page_lines: line index -> page number; line_pos[i]: cleaned offset of the first text at or after line i.
+    """
+    numbered = sorted(page_lines.items())
+    first_line, first_no = numbered[0]
+    gaps = [numbered[i + 1][0] - numbered[i][0] for i in range(len(numbered) - 1)]
+    per_page = max(gaps) if gaps else max(len(line_pos) - first_line, 1)
+    if per_page * (first_no - 1) > first_line:  # fewer lines than full pages: spread them evenly
+        per_page = max(first_line // (first_no - 1), 1)
+    para_starts = [a for a, _ in paragraphs]
+    estimated: list[tuple[int, int]] = [(0, 1)]
+    for n in range(2, first_no):
+        pos = line_pos[first_line - (first_no - n) * per_page]
+        j = bisect_right(para_starts, pos - 1)
+        estimated.append((para_starts[j] if j < len(para_starts) and para_starts[j] < pages[0][0] else pos, n))
+    return sorted(estimated) + pages
+
+
+def _emit_line(out: _Builder, line: _Line, prev: _Line | None, vocab: set[str], joined: bool) -> None:
+    words = list(_WORD.finditer(line.text))
+    for j, m in enumerate(words):
+        word, start = m.group(), line.start + m.start()
+        if j == 0 and joined:
+            if _hanging_hyphen_joins(out, word, vocab):
+                out.parts[-1] = out.parts[-1][:-1]  # drop the hyphen that ended the previous line
+                del out.offs[-1]
+                out.length -= 1
+            elif out.last_char() != "-" or word.lower() in _CONJUNCTIONS or not word[:1].islower():
+                out.add(" ", start - 1, contiguous=False)
+        elif j > 0:
+            out.add(" ", start - 1, contiguous=False)
+        _emit_word(out, word, start, vocab)
+
+
+def _hanging_hyphen_joins(out: _Builder, next_word: str, vocab: set[str]) -> bool:
+    """Is the hyphen ending the previous line a line-break hyphenation ("samverk-⏎an")?"""
+    if out.last_char() != "-" or not next_word[:1].islower() or next_word.lower() in _CONJUNCTIONS:
+        return False
+    tail = out.parts[-1]
+    m = re.search(r"([^\W\d_]+)-$", tail)
+    if not m:
+        return False
+    joined = (m.group(1) + re.match(r"[^\W\d_]*", next_word).group()).lower()  # type: ignore[union-attr]
+    if joined in vocab:
+        return True
+    # Unknown either way: a lower-case continuation after a hyphen at a line end is almost always hyphenation,
+    # unless the hyphenated form itself is used in the document ("e-förvaltning").
+    return f"{m.group(1).lower()}-{next_word.lower()}" not in vocab
+
+
+def _emit_word(out: _Builder, word: str, start: int, vocab: set[str]) -> None:
+    """Emit a word, removing an extraction hyphen inside it when the joined word is known ("Stadslednings-kontoret")."""
+    m = re.fullmatch(r"([^\W\d_]{2,})-([^\W\d_]{2,})([^\w]*)", word)
+    if m and m.group(2)[:1].islower() and not m.group(1).isupper():
+        if (m.group(1) + m.group(2)).lower() in vocab:
+            cut = len(m.group(1))
+            out.add(word[:cut], start)
+            out.add(word[cut + 1:], start + cut + 1)
+            return
+    out.add(word, start)

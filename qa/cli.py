@@ -1,0 +1,215 @@
+"""``python -m qa index|search|ask|eval`` — the command-line contract (see CONTRACT.md in the shared folder).
+
+Exit status: 0 success; 1 failure (a QAError: the message says how to fix it); 2 wrong usage; 3 ``index`` wrote
+the index but skipped files it could not read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from qa.errors import InputError, QAError
+from qa.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m qa", description="Fråga beslutsdokument — ask decision papers.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ix = sub.add_parser("index", help="build or update the index (incremental)")
+    ix.add_argument("--corpus", type=Path, help="folder of documents (default corpus/, env QA_CORPUS_DIR)")
+    ix.add_argument("--index", type=Path, help="index folder (default index/, env QA_INDEX_DIR)")
+
+    for name, helptext in (("search", "show the passages that best match a question"),
+                           ("ask", "answer a question with cited quotes")):
+        sp = sub.add_parser(name, help=helptext)
+        sp.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+        sp.add_argument("--index", type=Path, help="index folder (default index/, env QA_INDEX_DIR)")
+        sp.add_argument("--json", action="store_true", help="print one JSON object")
+        sp.add_argument("--jsonl", action="store_true", help="batch: JSON lines on stdin, one result per line")
+        if name == "search":
+            sp.add_argument("-k", type=int, help="number of passages (default 5, env QA_K)")
+
+    ev = sub.add_parser("eval", help="score an eval file (JSON lines) and print a table")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--index", type=Path, help="index folder (default index/, env QA_INDEX_DIR)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON too")
+    ev.add_argument("--details", action="store_true", help="print one line per question")
+    return p
+
+
+def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    try:
+        settings = Settings.from_env().with_overrides(
+            corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
+            k=getattr(args, "k", None),
+        )
+        if getattr(args, "k", None) is not None and args.k < 1:
+            raise InputError("-k must be at least 1.")
+        if args.command in ("search", "ask"):
+            if args.jsonl == (args.question is not None):
+                print(f"python -m qa {args.command}: give a question, or --jsonl with questions on stdin.",
+                      file=sys.stderr)
+                return 2
+        command: Callable[[argparse.Namespace, Settings, TextIO, TextIO], int] = {
+            "index": _index, "search": _search, "ask": _ask, "eval": _eval}[args.command]
+        return command(args, settings, stdin, stdout)
+    except QAError as e:
+        print(f"Fel/Error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, InputError) and args.command not in ("search", "ask") else 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _index(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+    from qa.service import index_corpus
+
+    report = index_corpus(settings, log=_log)
+    for source, reason in report.skipped:
+        print(f"skipped {source}: {reason}", file=sys.stderr)
+    if report.unchanged:
+        print(f"Index up to date: {report.files} files, {report.passages} passages in {settings.index_dir}/",
+              file=stdout)
+    else:
+        print(
+            f"Indexed {report.files - len(report.skipped)} of {report.files} files into {settings.index_dir}/: "
+            f"{report.passages} passages ({report.embedded_passages} embedded from {report.embedded_files} new or "
+            f"changed files, {report.reused} unchanged, {report.removed} removed) in {report.seconds:.1f}s",
+            file=stdout,
+        )
+    return 3 if report.skipped else 0
+
+
+def _batch(stdin: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """(line number, parsed object or None, error) for each non-empty input line."""
+    for n, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            yield n, None, f"line {n} is not valid JSON: {e}"
+            continue
+        if not isinstance(obj, dict):
+            yield n, None, f"line {n} is not a JSON object"
+            continue
+        yield n, obj, None
+
+
+def _dump(obj: Any, out: TextIO) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _run_batch(stdin: TextIO, stdout: TextIO, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    for n, obj, error in _batch(stdin):
+        if obj is None:
+            _dump({"id": None, "line": n, "error": error}, stdout)
+            continue
+        try:
+            result = handle(obj)
+        except QAError as e:
+            result = {"error": str(e)}
+        _dump({"id": obj.get("id"), **result}, stdout)
+    return 0
+
+
+def _question_of(obj: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    from qa.conversation import validate_history, validate_question
+
+    return validate_question(obj.get("question")), validate_history(obj.get("history"))
+
+
+def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+    from qa.conversation import rewrite_followup, validate_question
+    from qa.service import open_qa
+
+    qa = open_qa(settings, log=_log)
+    k = settings.k
+    if args.jsonl:
+        def handle(obj: dict[str, Any]) -> dict[str, Any]:
+            question, history = _question_of(obj)
+            hits = qa.search(rewrite_followup(question, history), k)
+            return {"passages": [h.to_json() for h in hits]}
+
+        return _run_batch(stdin, stdout, handle)
+    question = validate_question(args.question, settings.max_question_chars)
+    hits = qa.search(question, k)
+    if args.json:
+        _dump({"id": None, "passages": [h.to_json() for h in hits]}, stdout)
+        return 0
+    if not hits:
+        print("Inga träffar. / No passages found.", file=stdout)
+    for i, h in enumerate(hits, 1):
+        print(f"[{i}] {source_line(h.to_json())}  (score {h.score:.2f})", file=stdout)
+        print(textwrap.indent(textwrap.fill(h.passage.text, 100), "    "), file=stdout)
+        print(file=stdout)
+    return 0
+
+
+def source_line(p: dict[str, Any]) -> str:
+    """"Stadsledningskontoret — Tjänsteutlåtande, s. 5 — file.txt" for people."""
+    page = p.get("page")
+    where = ", ".join(x for x in (p.get("section"), f"s. {'~' if p.get('page_estimated') else ''}{page}"
+                                  if page is not None else None) if x)
+    return " — ".join(x for x in (p.get("actor"), where, p.get("source")) if x)
+
+
+def _ask(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+    from qa.answer import answer_question
+    from qa.conversation import validate_question
+    from qa.service import open_qa
+
+    qa = open_qa(settings, log=_log)
+    if args.jsonl:
+        def handle(obj: dict[str, Any]) -> dict[str, Any]:
+            question, history = _question_of(obj)
+            return answer_question(qa, question, history).to_json()
+
+        return _run_batch(stdin, stdout, handle)
+    question = validate_question(args.question, settings.max_question_chars)
+    answer = answer_question(qa, question, [])
+    if args.json:
+        _dump(answer.to_json(), stdout)
+        return 0
+    print(textwrap.fill(answer.text, 100, replace_whitespace=False), file=stdout)
+    shown = answer.citations or []
+    if shown:
+        print("\nKällor / Sources:", file=stdout)
+        for c in shown:
+            print(f"[{c.n}] {source_line(c.to_json())}", file=stdout)
+            print(textwrap.indent(textwrap.fill(f"”{c.quote}”", 96), "    "), file=stdout)
+    elif answer.related:
+        print("\nNärmaste avsnitt / Closest passages:", file=stdout)
+        for i, h in enumerate(answer.related[:3], 1):
+            print(f"({i}) {source_line(h.to_json())}", file=stdout)
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+    from qa.evaluation import evaluate, format_table, load_eval_file
+    from qa.service import open_qa
+
+    rows = load_eval_file(args.file)
+    qa = open_qa(settings, log=_log)
+    result = evaluate(qa, rows)
+    print(format_table(result, details=args.details), file=stdout)
+    if args.json:
+        _dump(result.metrics, stdout)
+    return 0

@@ -1,0 +1,113 @@
+"""Embedders: text -> unit vectors. The one place sentence-transformers (and so torch) is imported.
+
+An embedder implements ``encode_queries`` and ``encode_passages``; vectors are L2-normalised so that the inner
+product FAISS computes is the cosine. E5 models were trained with "query: " / "passage: " prefixes and lose much
+accuracy without them, hence two methods rather than one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from qa.errors import ModelError
+from qa.settings import DEFAULT_MODEL, Settings
+
+
+class Embedder(Protocol):
+    model_id: str  # recorded in the index manifest; an index built with another model is refused
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, model: str, model_id: str, query_prompt: str, passage_prompt: str, batch_size: int = 32):
+        if Path(model).exists():  # a local folder needs no hub; never let a typo trigger a download attempt
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as e:  # noqa: BLE001 - any load failure is the same problem for the user
+            raise ModelError(
+                f"Could not load the embedding model {model!r}: {e}. "
+                "Unset QA_MODEL to use the built-in offline model."
+            ) from e
+        self.model_id = model_id
+        self.dim = int(self._model.get_embedding_dimension() or 0)
+        self.query_prompt, self.passage_prompt, self.batch_size = query_prompt, passage_prompt, batch_size
+        self._query_cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(
+            [prompt + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        # A question is encoded by retrieval and again by the answerer: remember the last few.
+        with self._lock:
+            cached = {t: self._query_cache[t] for t in texts if t in self._query_cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in cached]
+        if missing:
+            fresh = dict(zip(missing, self._encode(missing, self.query_prompt), strict=True))
+            cached.update(fresh)
+            with self._lock:
+                self._query_cache.update(fresh)
+                while len(self._query_cache) > 256:
+                    self._query_cache.pop(next(iter(self._query_cache)))
+        return np.stack([cached[t] for t in texts]) if texts else self._encode([], "")
+
+    def encode_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        # Sorting by length keeps padding small inside a batch; results go back in the caller's order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        step = self.batch_size * 4
+        for a in range(0, len(order), step):
+            idx = order[a:a + step]
+            out[idx] = self._encode([texts[i] for i in idx], self.passage_prompt)
+            if progress:
+                progress(len(idx))
+        return out
+
+
+def model_id_for(settings: Settings) -> str:
+    """The id the configured embedder will have, known without loading it."""
+    if settings.model == DEFAULT_MODEL:
+        from qa.e5model import e5_model_id
+
+        return e5_model_id()
+    return f"sentence-transformers:{settings.model}"
+
+
+def load_embedder(settings: Settings, progress: Callable[[str], None] | None = None) -> Embedder:
+    """The configured embedder: the packaged multilingual-e5-small by default, else any sentence-transformers
+    model name or folder (``QA_MODEL``)."""
+    if settings.model == DEFAULT_MODEL:
+        from qa.e5model import e5_model_id, ensure_e5_model
+
+        folder = ensure_e5_model(settings.cache_dir / "models", progress=progress)
+        return SentenceTransformerEmbedder(str(folder), e5_model_id(), settings.query_prompt,
+                                           settings.passage_prompt, settings.batch_size)
+    return SentenceTransformerEmbedder(settings.model, model_id_for(settings), settings.query_prompt,
+                                       settings.passage_prompt, settings.batch_size)

@@ -1,0 +1,183 @@
+"""Build or update the index from the corpus folder, incrementally.
+
+Unchanged files (same size and mtime, or same sha256) keep their passages and vectors; changed and new files are
+read and embedded; files gone from the corpus disappear. A file that cannot be read is reported with the reason
+and skipped (if an earlier version of it was indexed, that version is kept and the report says so).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from qa.embedding import Embedder
+from qa.errors import QAError
+from qa.ingest import CorpusFile, file_passages, list_corpus
+from qa.lexical import BM25Index
+from qa.passages import Passage
+from qa.readers import UnreadableFile
+from qa.settings import Settings
+from qa.store import IndexData, load_index, read_manifest, write_generation, write_lock
+
+
+@dataclass
+class IndexReport:
+    files: int = 0
+    reused: int = 0
+    embedded_files: int = 0
+    removed: int = 0
+    passages: int = 0
+    embedded_passages: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    seconds: float = 0.0
+    unchanged: bool = False
+
+
+class Progress:
+    """A one-line progress bar with rate and ETA on stderr (only when it is a terminal, else one line at the end)."""
+
+    def __init__(self, total: int, label: str, stream: Any = None) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if self.tty and (now - self._last > 0.2 or self.done >= self.total):
+            self._last = now
+            rate = self.done / max(now - self.start, 1e-9)
+            eta = (self.total - self.done) / rate if rate else 0
+            pct = 100 * self.done / max(self.total, 1)
+            bar = "#" * int(pct / 4)
+            self.stream.write(f"\r{self.label} [{bar:<25}] {self.done}/{self.total} {rate:.0f}/s ETA {eta:.0f}s ")
+            self.stream.flush()
+
+    def close(self) -> None:
+        elapsed = time.monotonic() - self.start
+        end = "\n" if self.tty else ""
+        self.stream.write(f"{end}{self.label}: {self.done} in {elapsed:.1f}s\n")
+        self.stream.flush()
+
+
+def _settings_key(settings: Settings) -> dict[str, Any]:
+    return {"chunk_chars": settings.chunk_chars, "query_prompt": settings.query_prompt,
+            "passage_prompt": settings.passage_prompt}
+
+
+def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[], Embedder],
+                log: Callable[[str], None] = print, progress_stream: Any = None) -> IndexReport:
+    """Index ``settings.corpus_dir`` into ``settings.index_dir``. The embedder is created only if something needs
+    embedding; ``model_id`` is what it will report, so an index of another model is rebuilt, never mixed."""
+    t0 = time.monotonic()
+    corpus = settings.corpus_dir
+    if not corpus.is_dir():
+        raise QAError(f"The corpus folder {corpus}/ does not exist. Create it and put documents in it "
+                      "(.txt, .md, .pdf, .docx, .html), or point QA_CORPUS_DIR / --corpus at yours.")
+    report = IndexReport()
+    with write_lock(settings.index_dir):
+        files = list_corpus(corpus)
+        report.files = len(files)
+        old_manifest = read_manifest(settings.index_dir)
+        old: IndexData | None = None
+        if old_manifest and old_manifest.get("settings") == _settings_key(settings) \
+                and old_manifest.get("model") == model_id:
+            try:
+                old = load_index(settings.index_dir)
+            except QAError as e:
+                log(f"Rebuilding from scratch: {e}")
+        old_files: dict[str, Any] = old.manifest.get("files", {}) if old else {}
+        old_by_source: dict[str, list[int]] = {}
+        if old:
+            for i, p in enumerate(old.passages):
+                old_by_source.setdefault(p.source, []).append(i)
+
+        kept: list[tuple[CorpusFile, dict[str, Any], list[int] | None, list[Passage] | None]] = []
+        to_embed: list[Passage] = []
+        for f in files:
+            try:
+                stat = f.path.stat()
+            except OSError as e:
+                report.skipped.append((f.source, f"cannot be read ({e.strerror})"))
+                continue
+            info = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            prev = old_files.get(f.source)
+            reuse = prev and f.source in old_by_source and old is not None and (
+                (prev["size"], prev["mtime_ns"]) == (info["size"], info["mtime_ns"])
+            )
+            if not reuse:
+                try:
+                    info["sha256"] = f.sha256()
+                except OSError as e:
+                    report.skipped.append((f.source, f"cannot be read ({e.strerror})"))
+                    continue
+                reuse = bool(prev and prev.get("sha256") == info["sha256"] and f.source in old_by_source)
+            else:
+                info["sha256"] = prev["sha256"]  # type: ignore[index]
+            if reuse:
+                kept.append((f, dict(prev, **info), old_by_source[f.source], None))  # type: ignore[arg-type]
+                report.reused += 1
+                continue
+            try:
+                passages = file_passages(f, settings.chunk_chars, settings.max_file_mb * 1_000_000)
+            except UnreadableFile as e:
+                reason = str(e).split(": ", 1)[-1]
+                if f.source in old_by_source and prev:
+                    reason += " (the previously indexed version is kept)"
+                    kept.append((f, prev, old_by_source[f.source], None))
+                report.skipped.append((f.source, reason))
+                continue
+            if not passages:
+                report.skipped.append((f.source, "contains no text"))
+                continue
+            kept.append((f, info, None, passages))
+            to_embed.extend(passages)
+            report.embedded_files += 1
+        sources_now = {f.source for f, *_ in kept}
+        report.removed = sum(1 for s in old_files if s not in sources_now and s not in {x for x, _ in report.skipped})
+
+        if old and not to_embed and report.removed == 0 and len(kept) == len(old_files):
+            report.unchanged = True
+            report.passages = len(old.passages)
+            report.seconds = time.monotonic() - t0
+            return report
+
+        embedder = embedder_factory()
+        new_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+        if to_embed:
+            bar = Progress(len(to_embed), "Embedding passages", progress_stream)
+            new_vectors = embedder.encode_passages([p.index_text() for p in to_embed], progress=bar)
+            bar.close()
+
+        passages: list[Passage] = []
+        rows: list[np.ndarray] = []
+        manifest_files: dict[str, Any] = {}
+        cursor = 0
+        for f, info, old_rows, fresh in kept:
+            if fresh is None:
+                assert old is not None and old_rows is not None
+                passages.extend(old.passages[i] for i in old_rows)
+                rows.append(old.vectors[old_rows])
+                n = len(old_rows)
+            else:
+                passages.extend(fresh)
+                rows.append(new_vectors[cursor:cursor + len(fresh)])
+                cursor += len(fresh)
+                n = len(fresh)
+            manifest_files[f.source] = dict(info, passages=n)
+        vectors = np.vstack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
+        lexical = BM25Index.build([p.index_text() for p in passages])
+        manifest = {"model": embedder.model_id, "dim": embedder.dim, "settings": _settings_key(settings),
+                    "files": manifest_files, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        write_generation(settings.index_dir, manifest, passages, vectors, lexical)
+        report.passages = len(passages)
+        report.embedded_passages = len(to_embed)
+        report.seconds = time.monotonic() - t0
+        return report

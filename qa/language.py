@@ -1,0 +1,87 @@
+"""Swedish first, English too: tell the question's language, and give English questions the genre's Swedish words.
+
+The documents are Swedish; the dense model is multilingual, but the lexical side needs Swedish words, so an English
+question gets a small glossary of the decision-paper genre appended ("city executive office" ->
+"stadsledningskontoret"). Example: detect_language("What did the opposition want?") -> "en".
+"""
+
+from __future__ import annotations
+
+import re
+
+_SV = frozenset([
+    "och", "att", "det", "som", "är", "på", "för", "med", "inte", "har", "vad", "vem", "vilka", "vilken",
+    "vilket", "hur", "varför", "när", "ska", "om", "av", "till", "de", "den", "en", "ett", "tycker", "anser",
+    "säger", "föreslår", "enligt", "finns", "kan"
+])
+_EN = frozenset([
+    "the", "and", "what", "who", "which", "how", "why", "when", "does", "do", "is", "are", "of", "to", "in", "on",
+    "about", "think", "say", "says", "propose", "proposed", "according", "there", "can", "should", "did", "want",
+    "wants"
+])
+
+GLOSSARY: dict[str, str] = {
+    "city executive office": "stadsledningskontoret",
+    "executive office": "stadsledningskontoret",
+    "city executive board": "kommunstyrelsen",
+    "executive board": "kommunstyrelsen",
+    "municipal executive board": "kommunstyrelsen",
+    "city council": "kommunfullmäktige",
+    "municipal council": "kommunfullmäktige",
+    "mayor's council": "borgarrådsberedningen",
+    "council of mayors": "borgarrådsberedningen",
+    "commissioner": "borgarrådet",
+    "mayor": "borgarrådet",
+    "dissent": "reservation",
+    "dissenting": "reservation",
+    "objection": "reservation",
+    "opposition": "reservation moderaterna folkpartiet",
+    "moderates": "moderaterna",
+    "liberals": "folkpartiet liberalerna",
+    "social democrats": "socialdemokraterna",
+    "referral": "remiss",
+    "consultation": "remiss",
+    "proposal": "förslag",
+    "proposes": "föreslår",
+    "welfare": "välfärd välfärdsutveckling",
+    "regional development": "regional utveckling",
+    "housing": "bostäder bostadsförsörjning",
+    "public transport": "kollektivtrafik",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "municipalities": "kommuner kommunerna",
+    "municipality": "kommun",
+    "county": "län länet",
+    "citizens": "medborgarna",
+    "challenges": "utmaningar",
+    "future": "framtid",
+    "analysis": "analys",
+    "role": "roll",
+    "cost": "kostnad kostar",
+    "costs": "kostnad kostar",
+    "decision": "beslut",
+    "date": "datum den",
+    "party": "parti",
+    "upper secondary": "gymnasieregionen gymnasieutbildning",
+    "elderly care": "äldreomsorg",
+}
+_GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",
+                          re.IGNORECASE)
+
+
+def detect_language(text: str) -> str:
+    """"sv" or "en"; Swedish unless the words are clearly English (å, ä, ö decide at once)."""
+    if re.search(r"[åäöÅÄÖ]", text):
+        return "sv"
+    words = re.findall(r"[a-z']+", text.lower())
+    en = sum(w in _EN for w in words)
+    sv = sum(w in _SV for w in words)
+    return "en" if en > sv else "sv"
+
+
+def expand_query(question: str) -> str:
+    """The question, plus Swedish genre terms for the English phrases in it."""
+    if detect_language(question) != "en":
+        return question
+    extra = [GLOSSARY[m.group(1).lower()] for m in _GLOSSARY_RE.finditer(question)]
+    return question + (" " + " ".join(extra) if extra else "")

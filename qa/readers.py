@@ -1,0 +1,641 @@
+"""Turn a file into raw text: .txt, .md, .pdf, .docx, .html/.htm.
+
+This module only extracts text. Cleaning, page-number detection in plain text,
+document structure and speakers are handled elsewhere.
+
+Offsets: every character offset (``RawDocument.page_starts``) refers to
+``RawDocument.text`` -- the *decoded* text with line endings normalised
+(``\\r\\n`` and ``\\r`` become ``\\n``) -- not to bytes in the file. For .txt and
+.md, ``text`` is otherwise exactly the file's content, so
+``path.read_bytes().decode(doc.encoding)`` with the same newline normalisation
+reproduces it.
+
+Every problem with a file's content (or with opening it) is raised as
+:class:`UnreadableFile`; its message is ``"<file name>: <what is wrong and how to fix it>"``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import logging
+import re
+import stat
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qa.errors import QAError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bs4 import Tag
+
+__all__ = ["SUPPORTED_SUFFIXES", "RawDocument", "UnreadableFile", "read_file"]
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".pdf", ".docx", ".html", ".htm"})
+
+_MB = 1_000_000
+_BINARY_SNIFF_BYTES = 8192
+_CELL_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A file's text as extracted, before any cleaning.
+
+    text:        the extracted text; line endings are always ``\\n``.
+    page_starts: ``(offset in text, page number)`` per page where the format itself knows
+                 pages (PDF: one entry per page, 1-based physical page index, in order);
+                 ``()`` for formats without pages.
+    title:       from the file's metadata where the format has it (PDF /Title, docx core
+                 properties, HTML ``<title>`` or first ``<h1>``, Markdown first ``# `` heading);
+                 otherwise None. Taken as-is (only surrounding whitespace stripped).
+    encoding:    for text formats (.txt, .md, .html, .htm) the codec that decoded the bytes,
+                 as Python's canonical codec name ("utf-8", "utf-8-sig", "utf-16",
+                 "cp1252", "iso8859-1", ...); None for PDF and docx.
+    """
+
+    text: str
+    page_starts: tuple[tuple[int, int], ...]
+    title: str | None
+    encoding: str | None
+
+
+class UnreadableFile(QAError):
+    """The file cannot be turned into text.
+
+    ``reason`` is one line saying what is wrong and how to fix it;
+    ``str(e) == f"{path.name}: {reason}"``.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keeps the exception picklable (e.g. across multiprocessing workers).
+        return (type(self), (self.path, self.reason))
+
+
+def read_file(path: Path, max_bytes: int = 50_000_000) -> RawDocument:
+    """Read ``path`` and return its raw text.
+
+    Raises UnreadableFile for an unsupported suffix, a file that cannot be opened, a file
+    larger than ``max_bytes``, an empty file, and any content that cannot be read as the
+    format its suffix claims.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = f"'{suffix}'" if suffix else "(no extension)"
+        raise UnreadableFile(
+            path, f"unsupported file type {shown} — supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+        )
+
+    data = _read_bytes(path, max_bytes)
+    if not data:
+        raise UnreadableFile(path, "empty file (0 bytes) — nothing to read")
+
+    reader = _READERS[suffix]
+    try:
+        doc = reader(path, data)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a file's content must never crash the caller
+        # Last line of defence: the format-specific readers catch the errors they know about.
+        raise UnreadableFile(path, f"could not be read ({_short(exc)})") from exc
+
+    if not doc.text.strip():
+        raise UnreadableFile(path, "contains no text — nothing to index")
+    return doc
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise UnreadableFile(path, "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block, a device never ends
+            raise UnreadableFile(path, "is not a regular file (device, pipe or socket)")
+        if st.st_size > max_bytes:
+            raise _too_large(path, st.st_size, max_bytes)
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # bounded even if the file grew since stat()
+    except UnreadableFile:
+        raise
+    except FileNotFoundError as exc:
+        raise UnreadableFile(path, f"cannot open: {_os_reason(exc)} — check the path") from exc
+    except PermissionError as exc:
+        raise UnreadableFile(path, f"cannot open: {_os_reason(exc)} — check the file's permissions") from exc
+    except OSError as exc:
+        raise UnreadableFile(path, f"cannot read: {_os_reason(exc)}") from exc
+    if len(data) > max_bytes:
+        raise _too_large(path, len(data), max_bytes)
+    return data
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _too_large(path: Path, size: int, limit: int) -> UnreadableFile:
+    shown_size, shown_limit = _format_mb(size), _format_mb(limit)
+    if shown_size == shown_limit:  # e.g. 50.0 vs 50.0 -- rounding hides the difference
+        sizes = f"{size} bytes, limit {limit} bytes"
+    else:
+        sizes = f"{shown_size} MB, limit {shown_limit} MB"
+    return UnreadableFile(path, f"too large ({sizes}) — split it or raise QA_MAX_FILE_MB")
+
+
+def _format_mb(n: int) -> str:
+    mb = n / _MB
+    if mb >= 10:
+        return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
+    if mb >= 0.1:
+        return f"{mb:.1f}"
+    return f"{mb:.3f}"
+
+
+def _short(exc: BaseException, limit: int = 120) -> str:
+    """A one-line, bounded description of an exception."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- text decoding
+
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _bom_codec(data: bytes) -> str | None:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith(_UTF32_BOMS):  # before UTF-16: the UTF-32 LE BOM starts with the UTF-16 LE one
+        return "utf-32"
+    if data.startswith(_UTF16_BOMS):
+        return "utf-16"
+    return None
+
+
+def _decode_text(path: Path, data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode bytes of a text file; returns (newline-normalised text, codec name).
+
+    Order: byte-order mark (UTF-8, UTF-16, UTF-32), the declared encoding (HTML), UTF-8,
+    Windows-1252, Latin-1 (which accepts any byte sequence).
+    """
+    bom = _bom_codec(data)
+    if bom is not None:
+        try:
+            return _normalise_newlines(data.decode(bom)), bom
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(
+                path, f"starts with a {bom} byte-order mark but is not valid {bom} ({_short(exc, 60)})"
+            ) from exc
+
+    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
+        raise UnreadableFile(path, "looks like a binary file, not text — check that it has the right extension")
+
+    candidates = [c for c in (declared, "utf-8", "cp1252", "iso8859-1") if c]
+    for codec in dict.fromkeys(candidates):  # ordered, without duplicates
+        try:
+            return _normalise_newlines(data.decode(codec)), codec
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("unreachable: iso8859-1 decodes any bytes")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- .txt / .md
+
+_MD_HEADING = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _read_txt(path: Path, data: bytes) -> RawDocument:
+    text, encoding = _decode_text(path, data)
+    return RawDocument(text=text, page_starts=(), title=None, encoding=encoding)
+
+
+def _read_md(path: Path, data: bytes) -> RawDocument:
+    text, encoding = _decode_text(path, data)
+    return RawDocument(text=text, page_starts=(), title=_markdown_title(text), encoding=encoding)
+
+
+def _markdown_title(text: str) -> str | None:
+    """The first level-1 ATX heading (``# Title``) outside fenced code blocks."""
+    fence: str | None = None
+    for line in text.split("\n"):
+        m = _MD_FENCE.match(line)
+        if m:
+            marker = m.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        m = _MD_HEADING.match(line)
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    return None
+
+
+# --------------------------------------------------------------------------- .pdf
+
+_pypdf_quiet_lock = threading.Lock()
+_pypdf_quiet_depth = 0
+_pypdf_saved_level = logging.NOTSET
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Silence pypdf's logging (it logs to the "pypdf.*" loggers) and warnings while reading.
+
+    The logger level is raised for the outermost reader and restored when the last one
+    finishes, so concurrent reads in threads don't restore it too early.
+    """
+    global _pypdf_quiet_depth, _pypdf_saved_level
+    logger = logging.getLogger("pypdf")
+    with _pypdf_quiet_lock:
+        if _pypdf_quiet_depth == 0:
+            _pypdf_saved_level = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _pypdf_quiet_depth += 1
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        with _pypdf_quiet_lock:
+            _pypdf_quiet_depth -= 1
+            if _pypdf_quiet_depth == 0:
+                logger.setLevel(_pypdf_saved_level)
+
+
+_ENCRYPTED = "encrypted PDF — remove the password and try again"
+_NEEDS_CRYPTO = (
+    "encrypted PDF (AES) — reading it needs the Python package 'cryptography' "
+    "(pip install cryptography), or remove the encryption and try again"
+)
+
+
+def _read_pdf(path: Path, data: bytes) -> RawDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    with _quiet_pypdf():
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                try:
+                    decrypted = reader.decrypt("")
+                except DependencyError as exc:
+                    raise UnreadableFile(path, _NEEDS_CRYPTO) from exc
+                if not decrypted:
+                    raise UnreadableFile(path, _ENCRYPTED)
+            pages = list(reader.pages)
+        except UnreadableFile:
+            raise
+        except FileNotDecryptedError as exc:
+            raise UnreadableFile(path, _ENCRYPTED) from exc
+        except DependencyError as exc:
+            raise UnreadableFile(path, _NEEDS_CRYPTO) from exc
+        except Exception as exc:  # pypdf raises many types on damaged files
+            raise UnreadableFile(path, f"not a readable PDF ({_short(exc)}) — is it complete/undamaged?") from exc
+
+        if not pages:
+            raise UnreadableFile(path, "contains no text (the PDF has no pages)")
+
+        texts: list[str] = []
+        failures: list[tuple[int, Exception]] = []
+        for number, page in enumerate(pages, start=1):
+            try:
+                texts.append(_normalise_newlines(page.extract_text() or ""))
+            except DependencyError as exc:
+                raise UnreadableFile(path, _NEEDS_CRYPTO) from exc
+            except Exception as exc:  # noqa: BLE001 - one damaged page should not lose the document
+                failures.append((number, exc))
+                texts.append("")
+        title = _pdf_title(reader)
+
+    if not any(t.strip() for t in texts):
+        if failures:
+            number, exc = failures[0]
+            raise UnreadableFile(path, f"not a readable PDF (page {number}: {_short(exc)})")
+        raise UnreadableFile(path, "no text layer (scanned PDF?) — run OCR first, e.g. ocrmypdf")
+    for number, exc in failures:
+        log.warning("%s: text of page %d could not be extracted (%s); page left empty", path.name, number,
+                    _short(exc))
+
+    page_starts: list[tuple[int, int]] = []
+    offset = 0
+    for number, page_text in enumerate(texts, start=1):
+        page_starts.append((offset, number))
+        offset += len(page_text) + 2  # "\n\n" between pages
+    return RawDocument(text="\n\n".join(texts), page_starts=tuple(page_starts), title=title, encoding=None)
+
+
+def _pdf_title(reader: Any) -> str | None:
+    try:
+        meta = reader.metadata
+        title = meta.title if meta is not None else None
+    except Exception:  # noqa: BLE001 - broken metadata just means no title
+        return None
+    if not isinstance(title, str):
+        return None
+    return title.strip() or None
+
+
+# --------------------------------------------------------------------------- .docx
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+# Containers whose content is read like the surrounding content.
+_DOCX_TRANSPARENT = {_w("ins"), _w("moveTo"), _w("hyperlink"), _w("smartTag"), _w("customXml"),
+                     _w("fldSimple"), _w("sdt"), _w("sdtContent"), _w("dir"), _w("bdo"),
+                     f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice"}
+# Deleted text (tracked changes) and compatibility fallbacks (duplicates of mc:Choice).
+_DOCX_SKIP = {_w("del"), _w("moveFrom"), f"{{{_MC}}}Fallback"}
+
+
+def _read_docx(path: Path, data: bytes) -> RawDocument:
+    if data.startswith(_OLE_MAGIC):
+        raise UnreadableFile(
+            path,
+            "not a readable Word .docx file: it is an old-format .doc or a password-protected "
+            "document — open it in Word and save it as .docx without a password",
+        )
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = list(_docx_blocks(document.element.body))
+    except Exception as exc:  # zipfile/lxml/python-docx errors on damaged files
+        raise UnreadableFile(
+            path, f"not a readable Word .docx file ({_short(exc)}) — re-save it from Word as .docx"
+        ) from exc
+
+    try:
+        title = (document.core_properties.title or "").strip() or None
+    except Exception:  # noqa: BLE001 - broken core properties just mean no title
+        title = None
+    return RawDocument(text=_normalise_newlines("\n\n".join(blocks)), page_starts=(), title=title, encoding=None)
+
+
+def _docx_blocks(container: Any) -> Iterator[str]:
+    """Text blocks of a body/cell/text box in document order: one per paragraph, one per table."""
+    for child in container.iterchildren():
+        tag = child.tag
+        if tag == _w("p"):
+            text = _docx_paragraph_text(child)
+            if text.strip():
+                yield text
+            for box in _docx_text_boxes(child):
+                yield from _docx_blocks(box)
+        elif tag == _w("tbl"):
+            table = _docx_table_text(child)
+            if table:
+                yield table
+        elif tag in _DOCX_TRANSPARENT:
+            yield from _docx_blocks(child)
+
+
+def _docx_paragraph_text(p: Any) -> str:
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el.iterchildren():
+            tag = child.tag
+            if tag == _w("r"):
+                parts.extend(_docx_run_text(child))
+            elif tag in _DOCX_TRANSPARENT:
+                walk(child)
+            # pPr, del, moveFrom, bookmarks, comments markers, ... carry no visible text
+
+    walk(p)
+    return "".join(parts)
+
+
+def _docx_run_text(r: Any) -> Iterator[str]:
+    for child in r.iterchildren():
+        tag = child.tag
+        if tag == _w("t"):
+            yield child.text or ""
+        elif tag in (_w("tab"), _w("ptab")):
+            yield "\t"
+        elif tag == _w("br"):
+            if child.get(_w("type"), "textWrapping") == "textWrapping":
+                yield "\n"
+        elif tag == _w("cr"):
+            yield "\n"
+        elif tag == _w("noBreakHyphen"):
+            yield "-"
+        # instrText (field codes), delText, drawings/text boxes (handled separately): no text here
+
+
+def _docx_text_boxes(p: Any) -> Iterator[Any]:
+    """Outermost text boxes anchored in paragraph ``p`` (skipping mc:Fallback duplicates)."""
+    box_tag = _w("txbxContent")
+    for box in p.iter(box_tag):
+        ancestor = box.getparent()
+        nested_or_fallback = False
+        while ancestor is not None and ancestor is not p:
+            if ancestor.tag == box_tag or ancestor.tag in _DOCX_SKIP:
+                nested_or_fallback = True
+                break
+            ancestor = ancestor.getparent()
+        if not nested_or_fallback:
+            yield box
+
+
+def _docx_table_text(tbl: Any) -> str:
+    """Each row on its own line, rows separated by blank lines (as HTML's <tr> blocks).
+
+    Non-empty cells are joined with " | "; a cell's own line breaks and whitespace runs become
+    single spaces. Merged cells appear once (Word stores their text only in the first cell).
+    """
+    rows: list[str] = []
+    for tr in _docx_children(tbl, _w("tr")):
+        cells = []
+        for tc in _docx_children(tr, _w("tc")):
+            cell = " ".join(" ".join(_docx_blocks(tc)).split())
+            if cell:
+                cells.append(cell)
+        if cells:
+            rows.append(_CELL_SEPARATOR.join(cells))
+    return "\n\n".join(rows)
+
+
+def _docx_children(el: Any, tag: str) -> Iterator[Any]:
+    """Children with ``tag``, looking through content controls / custom XML / tracked insertions."""
+    for child in el.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _DOCX_TRANSPARENT:
+            yield from _docx_children(child, tag)
+
+
+# --------------------------------------------------------------------------- .html / .htm
+
+_HTML_DROP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "title",
+              "meta", "link", "svg", "canvas", "iframe", "object", "embed", "audio", "video"}
+# header/footer inside these are part of the content (e.g. an article's <h1>), so kept.
+_HTML_CONTENT_SECTIONS = {"article", "main"}
+_HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "ul", "ol", "dl", "dt", "dd",
+                "table", "caption", "thead", "tbody", "tfoot", "section", "article", "main", "aside",
+                "blockquote", "pre", "figure", "figcaption", "address", "hr", "form", "fieldset",
+                "legend", "details", "summary", "body", "html", "center"}
+_HTML_CELLS = {"td", "th"}
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; &nbsp; is not collapsed
+_HTML_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HTML_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+_LINE, _BLOCK, _CELL = object(), object(), object()
+
+
+def _read_html(path: Path, data: bytes) -> RawDocument:
+    text, encoding = _decode_text(path, data, declared=_html_declared_codec(data))
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(text, "lxml")
+    except Exception as exc:  # lxml is lenient; this is a safety net
+        raise UnreadableFile(path, f"not readable HTML ({_short(exc)})") from exc
+
+    title = _html_title(soup)
+    pieces: list[object] = []
+    _html_walk(soup, pieces, in_pre=False)
+    return RawDocument(text=_html_join(pieces), page_starts=(), title=title, encoding=encoding)
+
+
+def _html_declared_codec(data: bytes) -> str | None:
+    """The codec named by <meta charset>, <meta http-equiv> or an XML declaration, if usable."""
+    head = data[:4096]
+    m = _XML_DECL_ENCODING.search(head) or _HTML_META_CHARSET.search(head)
+    if not m:
+        return None
+    try:
+        codec = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if codec.startswith(("utf-16", "utf-32")):
+        return None  # without a BOM (handled earlier) such a declaration is wrong (WHATWG: use UTF-8)
+    if codec in ("ascii", "iso8859-1"):
+        return "cp1252"  # as browsers do: "latin-1" pages often contain Windows-1252 quotes/dashes
+    return codec
+
+
+def _html_title(soup: Any) -> str | None:
+    """The document's <title> (not an inline SVG's), else the first visible <h1>."""
+    candidates = [t for t in soup.find_all("title") if not any(p.name == "svg" for p in t.parents)]
+    candidates += [h for h in soup.find_all("h1") if not any(_html_is_dropped(p) for p in h.parents
+                                                               if p.name is not None and p is not soup)]
+    for tag in candidates:
+        title = _HTML_SPACE.sub(" ", tag.get_text()).strip()
+        if title:
+            return title
+    return None
+
+
+def _html_is_dropped(tag: Tag) -> bool:
+    name = tag.name
+    if name in ("header", "footer"):
+        return not any(parent.name in _HTML_CONTENT_SECTIONS for parent in tag.parents)
+    if name in _HTML_DROP:
+        return True
+    attrs = tag.attrs or {}
+    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
+        return True
+    return bool(_HTML_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
+
+
+def _html_walk(node: Any, out: list[object], in_pre: bool) -> None:
+    from bs4 import NavigableString, Tag
+
+    for child in node.children:
+        if isinstance(child, Tag):
+            if _html_is_dropped(child):
+                continue
+            name = child.name
+            if name == "br":
+                out.append(_LINE)
+            elif name in _HTML_CELLS:
+                out.append(_CELL)
+                _html_walk(child, out, in_pre)
+            elif name in _HTML_BLOCKS:
+                out.append(_BLOCK)
+                _html_walk(child, out, in_pre or name == "pre")
+                out.append(_BLOCK)
+            else:
+                _html_walk(child, out, in_pre)
+        elif type(child) is NavigableString or child.__class__.__name__ == "CData":
+            # Comments, doctypes, processing instructions etc. are NavigableString subclasses: skipped.
+            text = str(child)
+            out.append(_normalise_newlines(text) if in_pre else _HTML_SPACE.sub(" ", text))
+
+
+def _html_join(pieces: list[object]) -> str:
+    """Assemble text pieces and break markers: <br> -> newline, block -> blank line, cell -> " | "."""
+    out: list[str] = []
+    line_has_text = False
+    pending_break = 0  # 0 none, 1 newline, 2 blank line
+    pending_cell = False
+    for piece in pieces:
+        if piece is _LINE:
+            pending_break = max(pending_break, 1)
+            pending_cell = False
+        elif piece is _BLOCK:
+            pending_break = 2
+            pending_cell = False
+        elif piece is _CELL:
+            pending_cell = line_has_text and not pending_break
+        else:
+            text = str(piece)
+            if not line_has_text or pending_break or pending_cell:
+                text = text.lstrip(" ")
+            if not text:
+                continue
+            if out and pending_break:
+                out[-1] = out[-1].rstrip(" ")
+                out.append("\n" * pending_break)
+            elif pending_cell:
+                out[-1] = out[-1].rstrip(" ")
+                out.append(_CELL_SEPARATOR)
+            out.append(text)
+            line_has_text = not text.endswith("\n")
+            pending_break = 0
+            pending_cell = False
+    return "".join(out).strip()
+
+
+_READERS: dict[str, Callable[[Path, bytes], RawDocument]] = {
+    ".txt": _read_txt,
+    ".md": _read_md,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+    ".html": _read_html,
+    ".htm": _read_html,
+}

@@ -1,0 +1,50 @@
+"""Swedish-aware sentence splitting with character spans.
+
+A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before white space and a capital,
+digit, quote or dash, except after the abbreviations of the genre ("t.ex.", "dvs.", "bl.a.", "s.k.", "kap.", …).
+Example: "KSL ska vara en mötesplats, dvs. en arena. Dock bör frågorna vara få." -> two sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = frozenset(
+    [
+        "t.ex", "ex", "dvs", "d.v.s", "bl.a", "s.k", "m.m", "m.fl", "o.s.v", "osv", "resp", "ca", "kap", "nr",
+        "jfr", "t.o.m", "fr.o.m", "p.g.a", "pga", "s", "sid", "st", "f.d", "a.a", "bl", "a", "prop", "dir", "mom",
+        "mm", "etc", "e.g", "i.e", "vs", "no", "mr", "mrs", "dr", "prof", "kl", "tel"
+    ]
+)
+_BOUNDARY = re.compile(r"[.!?…]+[”\"')\]]*(?=\s+[\"”“'(\[A-ZÅÄÖÉ0-9–-])|\n\n")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans (a, b) of the sentences in text[start:end], trimmed of surrounding white space."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    a = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        b = m.end()
+        if m.group().startswith("."):
+            word = re.search(r"([\w.]+)\.*$", text[a:m.start()] + ".")
+            token = (word.group(1) if word else "").lower().rstrip(".")
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        _push(text, spans, a, b)
+        a = b
+    _push(text, spans, a, end)
+    return spans
+
+
+def _push(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        spans.append((a, b))
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]

@@ -1,0 +1,47 @@
+"""The single entry point the CLI and the web app share: ``open_qa(settings)`` loads index and model once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa.embedding import Embedder, load_embedder, model_id_for
+from qa.errors import IndexIncompatibleError
+from qa.indexer import IndexReport, build_index
+from qa.retrieval import Hit, Retriever
+from qa.settings import Settings
+from qa.store import IndexData, load_index
+
+
+@dataclass
+class QA:
+    settings: Settings
+    index: IndexData
+    embedder: Embedder
+    retriever: Retriever
+
+    def search(self, question: str, k: int | None = None) -> list[Hit]:
+        return self.retriever.search(question, k or self.settings.k)
+
+
+def open_qa(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] | None = None) -> QA:
+    """Load the index and the model it was built with. Never builds an index (see ``index_corpus``)."""
+    index = load_index(settings.index_dir)
+    expected = embedder.model_id if embedder else model_id_for(settings)
+    if index.model_id != expected:
+        raise IndexIncompatibleError(
+            f"The index in {settings.index_dir}/ was built with the model {index.model_id!r}, but {expected!r} "
+            "is configured (QA_MODEL). Rebuild it: python -m qa index"
+        )
+    embedder = embedder or load_embedder(settings, progress=log)
+    return QA(settings, index, embedder, Retriever(index, embedder))
+
+
+def index_corpus(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] = print,
+                 progress_stream: object = None) -> IndexReport:
+    model_id = embedder.model_id if embedder else model_id_for(settings)
+
+    def factory() -> Embedder:
+        return embedder or load_embedder(settings, progress=log)
+
+    return build_index(settings, model_id, factory, log=log, progress_stream=progress_stream)

@@ -1,0 +1,213 @@
+"""Who is speaking where: the structure of a Swedish municipal decision paper, by rules for the genre.
+
+An utlåtande is a chain of voices, each opened by a standard formula:
+
+    "Borgarrådsberedningen föreslår att kommunstyrelsen beslutar följande."   -> Borgarrådsberedningen
+    "Föredragande borgarrådet Karin Wanngård anför följande."                -> the föredragande, by name
+    "Reservation anfördes av … (M) och … (FP) enligt följande."             -> that reservation, in the body
+                                                                              it was made in
+    "Särskilt uttalande gjordes av …" / "Ersättaryttrande gjordes av …"     -> likewise
+    "Remissammanställning" … "Ärendet"                                       -> the remiss sender, as summarised
+    "Stadsledningskontorets tjänsteutlåtande daterat … har i huvudsak följande lydelse."
+                                                                          -> Stadsledningskontoret, onwards
+Inside the föredragande's "Beredning" section a paragraph that opens "Stadsledningskontoret anser att …" is that
+office's position as reported by the föredragande, and is labelled so. A document without any of these markers
+gets its title as speaker. Headings ("Ärendet", "Beredning", "Mina synpunkter", …) become the section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.cleaning import CleanText
+
+PARTIES = {
+    "S": "Socialdemokraterna", "M": "Moderaterna", "V": "Vänsterpartiet", "MP": "Miljöpartiet",
+    "C": "Centerpartiet", "L": "Liberalerna", "FP": "Folkpartiet", "KD": "Kristdemokraterna",
+    "SD": "Sverigedemokraterna", "FI": "Feministiskt initiativ", "F!": "Feministiskt initiativ",
+}
+
+_BODY = r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionstyrelsen|Regionfullmäktige|" \
+        r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|styrelsen|beredningen))"
+_INSTITUTION = r"[A-ZÅÄÖ][\wåäö-]*(?:kontoret|förvaltningen|nämnden|styrelsen|myndigheten|förbundet|inspektionen)"
+_BODY_ACTS = re.compile(rf"^(?P<body>{_BODY}) (?:föreslår|tillstyrker|avstyrker|beslutar|återremitterar|anser)\b")
+_PRESENTER = re.compile(
+    r"^Föredragande (?P<role>borgarråd(?:et)?|kommunalråd(?:et)?|regionråd(?:et)?|ordförande(?:n)?)\s+"
+    r"(?P<name>[A-ZÅÄÖ][\w\-åäöé]*(?:\s+[A-ZÅÄÖ][\w\-åäöé]*){0,3})\s+anför\b"
+)
+_DISSENT = re.compile(
+    r"^(?P<kind>Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning)\s+"
+    r"(?:anfördes|gjordes|lämnades|antecknades|avgavs)\s+av\s+(?P<who>.+?)"
+    r"(?:\s+enligt följande|\s+med hänvisning till (?P<ref>.+?))?[.:]?$",
+    re.S,
+)
+_STATEMENT = re.compile(
+    rf"^(?P<office>{_INSTITUTION}s)\s+(?:tjänsteutlåtande|yttrande|skrivelse)\b.*?\bföljande lydelse", re.S
+)
+_REPORTED = re.compile(
+    rf"^(?P<inst>{_INSTITUTION})\s+(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|"
+    r"betonar|menar|påpekar|bedömer|understryker|ser)\b"
+)
+_SIGNATURE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+ den \d{1,2} [a-zåäö]+ \d{4}$")
+_REMISS_FROM = re.compile(r"\bRemiss från (?P<sender>[^\n]+?)\s*$", re.M)
+_DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>[\w][\w\-/.:]*\d)")
+_META_LINE = re.compile(
+    r"^(?:PM|Dnr|Sid|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
+)
+_SUMMARY_HEADING = re.compile(r"^Remissammanställning$", re.I)
+KNOWN_HEADINGS = frozenset(
+    s.lower() for s in (
+        "Ärendet", "Beredning", "Mina synpunkter", "Remissammanställning", "Bilaga", "Bilagor", "Kommunstyrelsen",
+        "Borgarrådsberedningen", "Kommunfullmäktige", "Bakgrund", "Sammanfattning", "Förslag till beslut",
+        "Yttrande", "Ärendets beredning", "Reservation", "Särskilt uttalande", "Ersättaryttrande", "Beslut",
+        "Motivering", "Konsekvenser", "Ekonomiska konsekvenser", "Kontorets synpunkter", "Förvaltningens synpunkter",
+        "Synpunkter", "Remissinstansernas synpunkter", "Sammanfattande synpunkter", "Beslutsunderlag",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int  # offsets in the cleaned text
+    end: int
+    section: str | None
+    actor: str
+    heading: bool  # a heading: it names the section, passages do not repeat it as text
+
+
+@dataclass(frozen=True)
+class Structure:
+    title: str
+    dnr: str | None
+    paragraphs: tuple[Paragraph, ...]
+
+
+def _is_heading(text: str) -> bool:
+    if text.lower().rstrip(":") in KNOWN_HEADINGS:
+        return True
+    if _META_LINE.match(text) or " - " in text or text.split()[0].lower() in {"samt", "och", "eller", "att"}:
+        return False
+    return (
+        len(text) <= 60 and text[:1].isupper() and not re.search(r"[.,;]$", text) and len(text.split()) <= 6
+        and not _SIGNATURE.match(text) and not text.isupper()
+    )
+
+
+def _nominative(genitive: str) -> str:
+    """"Stadsledningskontorets" -> "Stadsledningskontoret"."""
+    return genitive[:-1] if genitive.endswith("s") else genitive
+
+
+def party_label(who: str) -> str:
+    """Parties of a list of names: "A och B (båda M) och C (FP)" -> "Moderaterna (M) och Folkpartiet (FP)"."""
+    codes: list[str] = []
+    for group in re.findall(r"\(([^)]*)\)", who):
+        for code in re.split(r"[,\s]+|\boch\b", group):
+            code = code.strip().upper()
+            if code in PARTIES and code not in codes:
+                codes.append(code)
+    names = [f"{PARTIES[c]} ({c})" for c in codes]
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " och " + names[-1]
+    return names[0] if names else ""
+
+
+def _person_names(who: str) -> str:
+    names = re.sub(r"\((?:båda|alla|samtliga)?\s*[^)]*\)", "", who)
+    names = re.sub(r"\b(?:borgarråden|borgarrådet|ledamöterna|ledamoten|ersättarna|ersättaren|ordföranden)\b", "",
+                   names)
+    return re.sub(r"\s+", " ", names).strip(" ,")
+
+
+def _dissent_actor(kind: str, who: str, body: str | None) -> str:
+    parties = party_label(who)
+    label = f"{kind} av {parties}" if parties else f"{kind} av {_person_names(who)}"
+    if body:
+        label += f" i {body[0].lower() + body[1:]}"
+    if parties:
+        label += f" ({_person_names(who)})"
+    return label
+
+
+def _title_and_dnr(clean: CleanText, raw: str, given_title: str | None, fallback: str) -> tuple[str, str | None]:
+    head = clean.text[:2000]
+    m = _DNR.search(head)
+    dnr = m.group("dnr") if m else None
+    if given_title and given_title.strip():
+        return given_title.strip(), dnr
+    for a, b in clean.paragraphs[:8]:
+        text = clean.text[a:b]
+        if _META_LINE.match(text) or len(text) < 4:
+            continue
+        oa, ob = clean.original_span(a, b)
+        first_line = next((ln.strip() for ln in raw[oa:ob].split("\n") if ln.strip()), text)
+        return re.sub(r"\s+", " ", first_line)[:200], dnr
+    return fallback, dnr
+
+
+def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback_title: str = "") -> Structure:
+    """Label every paragraph of ``clean`` with its section and speaker (see the module docstring)."""
+    title, dnr = _title_and_dnr(clean, raw, given_title, fallback_title)
+    m = _REMISS_FROM.search(raw[:3000])
+    sender = m.group("sender").strip() if m else None
+
+    doc_voice = title
+    actor = doc_voice
+    section: str | None = None
+    part: str | None = None  # a top-level part such as "Remissammanställning"
+    body: str | None = None  # the body whose meeting we are in (for reservations)
+    presenter: str | None = None  # the föredragande, while their text runs
+    out: list[Paragraph] = []
+
+    for a, b in clean.paragraphs:
+        text = clean.text[a:b]
+        heading = False
+        if m := _PRESENTER.match(text):
+            presenter = f"Föredragande {m.group('role')} {m.group('name')}"
+            actor, section, part = presenter, None, None
+        elif m := _DISSENT.match(text):
+            actor = _dissent_actor(m.group("kind"), m.group("who"), body)
+            section, presenter = m.group("kind"), None
+        elif m := _STATEMENT.match(text):
+            actor = _nominative(m.group("office"))
+            section, presenter = "Tjänsteutlåtande", None
+            part = actor
+        elif m := _BODY_ACTS.match(text):
+            body = m.group("body")
+            if presenter is None or not text.startswith("Jag"):
+                actor, presenter = body, None
+                section = "Förslag till beslut" if " föreslår " in text[:80] else body
+        elif _SIGNATURE.match(text) and presenter:
+            section = "Underskrift"  # the signature closes the föredragande's text; the name line follows
+        elif text.isupper() and presenter and section == "Underskrift" and len(text) < 60:
+            actor, presenter = presenter, None
+            out.append(Paragraph(a, b, "Underskrift", actor, False))
+            actor = doc_voice
+            continue
+        elif _is_heading(text):
+            heading = True
+            name = text.rstrip(":")
+            if _SUMMARY_HEADING.match(name):
+                part, presenter, section = "Remissammanställning", None, None
+                actor = f"{sender}, remissen i sammanfattning" if sender else "Remissen i sammanfattning"
+            elif re.fullmatch(_BODY, name):
+                body, section = name, name
+                if presenter is None:
+                    actor = doc_voice
+            elif re.fullmatch(_INSTITUTION, name):
+                section = name
+            elif name.lower().startswith("bilaga"):
+                part, section, presenter, actor = None, name, None, doc_voice
+            else:
+                section = f"{part} – {name}" if part and part != actor else name
+                if part == "Remissammanställning":
+                    on_matter = name.lower() == "ärendet"
+                    actor = (f"{sender}, remissen i sammanfattning" if sender else "Remissen i sammanfattning") \
+                        if on_matter else "Remissammanställningen"
+        elif presenter and section and section.endswith("Beredning") and (m := _REPORTED.match(text)):
+            out.append(Paragraph(a, b, section, f"{m.group('inst')} (enligt {presenter[0].lower()}{presenter[1:]})",
+                                 False))
+            continue
+        out.append(Paragraph(a, b, section, actor, heading))
+    return Structure(title=title, dnr=dnr, paragraphs=tuple(out))

@@ -1,0 +1,73 @@
+"""Answers with the real packaged model (offline): attribution, verbatim quotes, abstention, languages."""
+
+import shutil
+
+import pytest
+
+from qa.answer import answer_question
+from qa.service import index_corpus, open_qa
+from qa.settings import Settings
+from tests.conftest import CASE_DOC
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("answer")
+    (tmp / "corpus").mkdir()
+    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    index_corpus(settings, log=lambda m: None)
+    return open_qa(settings)
+
+
+def test_quotes_are_verbatim_and_lead_back_to_the_file(qa):
+    raw = CASE_DOC.read_text(encoding="utf-8")
+    ans = answer_question(qa, "Vad tycker stadsledningskontoret om KSL:s nya organisation?")
+    assert not ans.abstained and ans.citations
+    for c in ans.citations:
+        assert c.quote in c.hit.passage.text
+        assert f"[{c.n}]" in ans.text and c.quote in ans.text
+        oa, ob = c.hit.passage.original_span(c.start, c.end)
+        assert " ".join(raw[oa:ob].split())[:20] == " ".join(c.quote.split())[:20]
+    assert ans.citations[0].hit.passage.actor.startswith("Stadsledningskontoret")
+    assert ans.text.startswith("Stadsledningskontoret")
+
+
+def test_reservation_question_quotes_the_reservation(qa):
+    ans = answer_question(qa, "Vad tycker reservanterna om regional utveckling?")
+    assert ans.citations[0].hit.passage.actor.startswith("Reservation av Moderaterna (M) och Folkpartiet (FP)")
+    assert "skriver: ”" in ans.text
+
+
+def test_abstains_when_the_documents_do_not_say(qa):
+    ans = answer_question(qa, "Vad kostar det att bygga en ny tunnelbanelinje till Nacka?")
+    assert ans.abstained and not ans.citations and ans.related
+    assert ans.text.startswith("Dokumenten besvarar inte")
+
+
+def test_abstains_for_a_party_that_never_speaks(qa):
+    ans = answer_question(qa, "Vad tycker Sverigedemokraterna om KSL?")
+    assert ans.abstained and "Sverigedemokraterna" in ans.text
+    en = answer_question(qa, "What do the Sweden Democrats think about KSL?")
+    assert en.abstained and en.text.startswith("The documents do not answer")
+
+
+def test_english_question_gets_english_framing_around_swedish_quotes(qa):
+    ans = answer_question(qa, "What does the city executive office think about KSL's analysis of future challenges?")
+    assert not ans.abstained and " writes: “" in ans.text
+    assert "fångar framtidsutmaningarna" in ans.text
+
+
+def test_followup_uses_the_conversation(qa):
+    history = [{"role": "user", "content": "Vad tycker reservanterna om regional utveckling?"},
+               {"role": "assistant", "content": "…"}]
+    ans = answer_question(qa, "Och vad tycker stadsledningskontoret om det?", history)
+    assert ans.rewritten == "Och vad tycker stadsledningskontoret om regional utveckling?"
+    assert ans.citations and ans.citations[0].hit.passage.actor.startswith("Stadsledningskontoret")
+
+
+def test_lowercase_unpunctuated_question_with_typo(qa):
+    ans = answer_question(qa, "vad förväntar sig medborgarna enligt stadsledningskontret")
+    assert not ans.abstained and "Medborgarna förväntar sig" in ans.text

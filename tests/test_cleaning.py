@@ -1,0 +1,71 @@
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.cleaning import clean_text
+
+
+def test_case_document_pages_follow_the_lone_numbers(case_text):
+    c = clean_text(case_text)
+    assert c.removed_page_lines == (4, 5, 6)
+    # Text after the "4" line is page 4; the sentence broken by the "5" line continues unbroken on page 5.
+    assert c.page_at(c.text.index("Remissammanställning")) == 4
+    joined = "anser stadsledningskontoret är en bra och viktig roll för KSL"
+    assert joined in c.text
+    assert c.page_at(c.text.index(joined) + len(joined) - 5) == 5
+    assert c.page_at(c.text.index("bör sekretariatsfunktionen")) == 6
+    # Pages 1-3 print no number: they are estimated, and before page 4.
+    assert c.estimated_before == c.pages[[p for _, p in c.pages].index(4)][0]
+    assert c.page_at(0) == 1
+    assert c.page_at(c.text.index("Reservation anfördes av borgarråden")) == 3
+    assert not re.search(r"\n\n[456]\n\n", c.text)
+
+
+def test_hyphenation_left_by_extraction_is_joined_only_for_real_words(case_text):
+    c = clean_text(case_text)
+    assert "Stadslednings-kontoret" not in c.text and "Stadsledningskontoret konstaterar att med många" in c.text
+    assert "gräns-överskridande" not in c.text and "mötesplats för gränsöverskridande frågor" in c.text
+    # Real hyphens stay.
+    assert "hälso- och sjukvård" in c.text
+    assert "KSL-projekt" in c.text
+    assert "e-förvaltning" in c.text
+
+
+def test_line_break_hyphenation():
+    raw = "Vi vill öka samverk-\nan mellan kommunerna och\nstärka hälso-\noch sjukvården i e-\nförvaltningen.\n"
+    c = clean_text(raw)
+    assert "samverkan mellan kommunerna och stärka hälso- och sjukvården" in c.text
+
+
+def test_whitespace_and_paragraphs():
+    raw = "Rubrik\n\nFörsta   stycket  fortsätter\npå nästa rad.\n\n\nAndra stycket.  \n"
+    c = clean_text(raw)
+    assert c.text == "Rubrik\n\nFörsta stycket fortsätter på nästa rad.\n\nAndra stycket."
+    assert [c.text[a:b] for a, b in c.paragraphs] == ["Rubrik", "Första stycket fortsätter på nästa rad.",
+                                                     "Andra stycket."]
+
+
+def test_offsets_lead_back_to_the_original(case_text):
+    c = clean_text(case_text)
+    for i, ch in enumerate(c.text):
+        if not ch.isspace():
+            assert case_text[c.offsets[i]] == ch
+    a = c.text.index("KSL ska vara en mötesplats")
+    b = a + len("KSL ska vara en mötesplats")
+    oa, ob = c.original_span(a, b)
+    assert case_text[oa:ob] == "KSL ska vara en mötesplats"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab åäö-.\n 12\t")), max_size=400))
+def test_any_text_cleans_and_round_trips(raw):
+    c = clean_text(raw)
+    assert len(c.offsets) == len(c.text) + 1
+    assert all(0 <= c.offsets[i] < len(raw) for i in range(len(c.text)))
+    assert all(c.offsets[i] <= c.offsets[i + 1] for i in range(len(c.text)))
+    for i, ch in enumerate(c.text):
+        if not ch.isspace():
+            assert raw[c.offsets[i]] == ch
+    for a, b in c.paragraphs:
+        assert c.text[a:b] == c.text[a:b].strip() and b > a

@@ -1,0 +1,96 @@
+import io
+import json
+
+import pytest
+
+from qa import service
+from qa.cli import main
+
+
+@pytest.fixture
+def cli_env(settings, fake_embedder, monkeypatch):
+    monkeypatch.setattr(service, "load_embedder", lambda s, progress=None: fake_embedder)
+    monkeypatch.setattr(service, "model_id_for", lambda s: fake_embedder.model_id)
+    monkeypatch.setenv("QA_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("QA_INDEX_DIR", str(settings.index_dir))
+    return settings
+
+
+def run(args, stdin=""):
+    out = io.StringIO()
+    code = main(args, stdin=io.StringIO(stdin), stdout=out)
+    return code, out.getvalue()
+
+
+def test_search_without_index_says_how_to_build_it(cli_env, capsys):
+    code, _ = run(["search", "Vad tycker reservanterna?"])
+    assert code == 1
+    assert "python -m qa index" in capsys.readouterr().err
+
+
+def test_index_then_search_json_contract(cli_env):
+    code, out = run(["index"])
+    assert code == 0 and "passages" in out
+    code, out = run(["search", "Vad tycker reservanterna om regional utveckling?", "-k", "3", "--json"])
+    assert code == 0
+    obj = json.loads(out)
+    assert len(obj["passages"]) == 3
+    p = obj["passages"][0]
+    for key in ("chunk_id", "source", "title", "page", "section", "actor", "text", "score"):
+        assert key in p
+    assert len(p["text"]) <= 1200
+    assert "å" in out or "ä" in out  # UTF-8, not escaped
+
+
+def test_index_exit_3_names_skipped_files(cli_env, capsys):
+    (cli_env.corpus_dir / "skadad.docx").write_bytes(b"PK\x03\x04 trasig")
+    code, _ = run(["index"])
+    assert code == 3
+    assert "skadad.docx" in capsys.readouterr().err
+
+
+def test_jsonl_batch_goes_on_after_bad_lines(cli_env):
+    run(["index"])
+    lines = "\n".join([
+        json.dumps({"id": "a", "question": "Vad föreslår borgarrådsberedningen?"}),
+        "{not json",
+        json.dumps({"id": "b", "question": "   "}),
+        json.dumps({"id": "c", "question": "Vem skrev reservationen?", "history": "fel"}),
+        json.dumps({"id": "d", "question": "Och vad tycker stadsledningskontoret om det?",
+                    "history": [{"role": "user", "content": "Vad tycker reservanterna om regional utveckling?"},
+                                {"role": "assistant", "content": "…"}]}),
+    ]) + "\n"
+    code, out = run(["search", "--jsonl", "-k", "2"], stdin=lines)
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and len(rows) == 5
+    assert rows[0]["id"] == "a" and len(rows[0]["passages"]) == 2
+    assert rows[1] == {"id": None, "line": 2, "error": rows[1]["error"]}
+    assert rows[2]["id"] == "b" and "empty" in rows[2]["error"]
+    assert rows[3]["id"] == "c" and "history" in rows[3]["error"]
+    assert rows[4]["id"] == "d" and rows[4]["passages"]
+
+
+def test_ask_json_and_people_output(cli_env):
+    run(["index"])
+    code, out = run(["ask", "Vad tillstyrker borgarrådsberedningen?", "--json"])
+    assert code == 0
+    ans = json.loads(out)
+    assert set(ans) >= {"answer", "abstained", "citations", "passages"}
+    assert "unsupported" not in ans  # extractive mode
+    for c in ans["citations"]:
+        passage = next(p for p in ans["passages"] if p["chunk_id"] == c["chunk_id"])
+        assert c["quote"] in passage["text"]
+    code, out = run(["ask", "Vad tillstyrker borgarrådsberedningen?"])
+    assert code == 0 and ("Källor" in out or "Närmaste" in out)
+
+
+def test_usage_errors_exit_2(cli_env):
+    assert run(["search"])[0] == 2
+    assert run(["frobnicate"])[0] == 2
+    assert run(["search", "x", "--jsonl"])[0] == 2
+
+
+def test_too_long_question_is_refused_clearly(cli_env, capsys):
+    run(["index"])
+    code, _ = run(["ask", "ord " * 3000])
+    assert code == 1 and "limit" in capsys.readouterr().err

@@ -1,0 +1,145 @@
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from qa import store
+from qa.errors import IndexIncompatibleError, IndexLockedError, NoIndexError
+from qa.retrieval import Retriever
+from qa.service import index_corpus, open_qa
+from qa.store import load_index, write_lock
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+def test_build_then_reuse_unchanged_files(settings, fake_embedder):
+    r1 = index_corpus(settings, fake_embedder, log=_quiet)
+    assert r1.passages > 10 and r1.embedded_passages == r1.passages and not r1.skipped
+    embedded = fake_embedder.passages_encoded
+    r2 = index_corpus(settings, fake_embedder, log=_quiet)
+    assert r2.unchanged and fake_embedder.passages_encoded == embedded  # nothing re-embedded
+
+
+def test_changed_added_and_removed_files(settings, fake_embedder):
+    index_corpus(settings, fake_embedder, log=_quiet)
+    case = load_index(settings.index_dir)
+    new = settings.corpus_dir / "sub" / "ny.md"
+    new.parent.mkdir()
+    new.write_text("# Ny promemoria\n\nKommunen ska bygga en simhall i Vällingby.\n", encoding="utf-8")
+    before = fake_embedder.passages_encoded
+    r = index_corpus(settings, fake_embedder, log=_quiet)
+    assert fake_embedder.passages_encoded - before == 1  # only the new file was embedded
+    assert r.reused == 1 and r.embedded_files == 1
+    data = load_index(settings.index_dir)
+    assert {p.source for p in data.passages} == {"sub/ny.md", case.passages[0].source}
+    assert np.allclose(data.vectors[: len(case.passages)], case.vectors)  # kept vectors, not recomputed
+    new.unlink()
+    r = index_corpus(settings, fake_embedder, log=_quiet)
+    assert r.removed == 1
+    assert {p.source for p in load_index(settings.index_dir).passages} == {case.passages[0].source}
+
+
+def test_unreadable_file_is_reported_and_rest_indexed(settings, fake_embedder):
+    (settings.corpus_dir / "trasig.pdf").write_bytes(b"inte en pdf alls")
+    (settings.corpus_dir / "tom.txt").write_text("   \n", encoding="utf-8")
+    r = index_corpus(settings, fake_embedder, log=_quiet)
+    reasons = dict(r.skipped)
+    assert set(reasons) == {"trasig.pdf", "tom.txt"}
+    assert "PDF" in reasons["trasig.pdf"]
+    assert r.passages > 10
+
+
+def test_crash_while_writing_leaves_previous_index_usable(settings, fake_embedder, monkeypatch):
+    index_corpus(settings, fake_embedder, log=_quiet)
+    before = load_index(settings.index_dir)
+    (settings.corpus_dir / "ny.txt").write_text("En ny text om simhallar.\n", encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.BM25Index, "save", boom)
+    with pytest.raises(OSError):
+        index_corpus(settings, fake_embedder, log=_quiet)
+    after = load_index(settings.index_dir)
+    assert [p.chunk_id for p in after.passages] == [p.chunk_id for p in before.passages]
+    monkeypatch.undo()
+    r = index_corpus(settings, fake_embedder, log=_quiet)  # the next run completes the work
+    assert "ny.txt" in {p.source for p in load_index(settings.index_dir).passages} and r.embedded_files == 1
+    assert not list(settings.index_dir.glob(".tmp-*"))
+
+
+def test_second_indexer_is_refused_while_one_writes(settings, fake_embedder):
+    with write_lock(settings.index_dir), pytest.raises(IndexLockedError, match="being written"):
+        index_corpus(settings, fake_embedder, log=_quiet)
+
+
+def test_tampered_index_is_detected(settings, fake_embedder):
+    index_corpus(settings, fake_embedder, log=_quiet)
+    gen = store.current_generation(settings.index_dir)
+    with (gen / "chunks.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"chunk_id": "x"}) + "\n")
+    with pytest.raises(IndexIncompatibleError, match="python -m qa index"):
+        load_index(settings.index_dir)
+
+
+def test_missing_index_and_other_model(settings, fake_embedder):
+    with pytest.raises(NoIndexError, match="python -m qa index"):
+        open_qa(settings, fake_embedder)
+    index_corpus(settings, fake_embedder, log=_quiet)
+    fake_embedder.model_id = "another-model"
+    with pytest.raises(IndexIncompatibleError, match="another-model"):
+        open_qa(settings, fake_embedder)
+
+
+def test_no_pickle_in_index_files(settings, fake_embedder):
+    index_corpus(settings, fake_embedder, log=_quiet)
+    gen = store.current_generation(settings.index_dir)
+    np.load(gen / "vectors.npy", allow_pickle=False)
+    with np.load(gen / "lexical.npz", allow_pickle=False) as z:
+        assert set(z.files) == {"data", "indices", "indptr", "shape"}
+    manifest = json.loads((gen / "manifest.json").read_text())
+    assert manifest["model"] == fake_embedder.model_id and manifest["faiss"]["type"] == "IndexFlatIP"
+    assert set(manifest["files"]) == {p.name for p in settings.corpus_dir.iterdir()}
+
+
+def test_hybrid_search_finds_exact_passages(tmp_path, fake_embedder):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    texts = {"a.txt": "Kommunen bygger en ny simhall i Vällingby.",
+             "b.txt": "Bostadsförsörjningen är länets viktigaste fråga.",
+             "c.txt": "Kollektivtrafiken behöver fler bussar på natten.",
+             "d.txt": "Skolan får nya lärare till hösten."}
+    for name, t in texts.items():
+        (corpus / name).write_text(t, encoding="utf-8")
+    from qa.settings import Settings
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "i", cache_dir=tmp_path / "cache")
+    index_corpus(s, fake_embedder, log=_quiet)
+    r = Retriever(load_index(s.index_dir), fake_embedder)
+    assert r.search("Var byggs simhallen?", 1)[0].passage.source == "a.txt"
+    assert r.search("bostäder", 1)[0].passage.source == "b.txt"
+    assert r.search("bussar i trafiken", 1)[0].passage.source == "c.txt"
+    assert [h.passage.source for h in r.search("lärare skolan", 4)][0] == "d.txt"
+
+
+def test_faiss_flat_matches_brute_force():
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(500, 32)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index, info = store.build_faiss(vecs)
+    q = vecs[:5] + 0.01
+    _, ids = index.search(q, 3)
+    brute = np.argsort(-(q @ vecs.T), axis=1)[:, :3]
+    assert (ids == brute).all() and info["type"] == "IndexFlatIP"
+
+
+def test_symlink_outside_corpus_is_ignored(settings, fake_embedder, tmp_path):
+    outside = tmp_path / "hemlig.txt"
+    outside.write_text("Hemlig text som inte hör till korpusen.", encoding="utf-8")
+    os.symlink(outside, settings.corpus_dir / "lank.txt")
+    index_corpus(settings, fake_embedder, log=_quiet)
+    assert "lank.txt" not in {p.source for p in load_index(settings.index_dir).passages}
+    shutil.rmtree(settings.index_dir)

@@ -1,0 +1,91 @@
+from qa.cleaning import clean_text
+from qa.structure import analyse, party_label
+
+
+def _actor_of(structure, clean, phrase):
+    pos = clean.text.index(phrase)
+    return next(p for p in structure.paragraphs if p.start <= pos < p.end)
+
+
+def test_case_document_voices(case_text):
+    c = clean_text(case_text)
+    s = analyse(c, case_text)
+    assert s.title == "Utveckling av KSL inför mandatperioden 2015-2018"
+    assert s.dnr == "002-879/2014"
+    expect = {
+        "Borgarrådsberedningen föreslår att kommunstyrelsen": "Borgarrådsberedningen",
+        "Hur avgränsningar ska göras mot kommunernas egna": "Föredragande borgarrådet Karin Wanngård",
+        "Borgarrådsberedningen tillstyrker": "Borgarrådsberedningen",
+        "KSL:s resurser bör dock främst fokuseras på välfärdsutveckling":
+            "Reservation av Moderaterna (M) och Folkpartiet (FP) i borgarrådsberedningen",
+        "Dennis Wendin och Markus Nordström": "Reservation av Moderaterna (M) och Folkpartiet (FP) i kommunstyrelsen",
+        "föreslås att KSL utvecklar en tydligare": "Kommunförbundet Stockholms Län (KSL), remissen i sammanfattning",
+        "Medborgarna förväntar sig att": "Stadsledningskontoret",
+        "Remisställaren gör det väl komplicerat": "Stadsledningskontoret",
+    }
+    for phrase, actor in expect.items():
+        assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
+    # The föredragande reports the office's view in her Beredning section: labelled as reported.
+    reported = _actor_of(s, c, "KSL ska vara en mötesplats för diskussion")
+    assert reported.actor == "Stadsledningskontoret (enligt föredragande borgarrådet Karin Wanngård)"
+    assert reported.section == "Beredning"
+    assert _actor_of(s, c, "Hur avgränsningar ska göras mot kommunernas egna").section == "Mina synpunkter"
+    assert _actor_of(s, c, "föreslås att KSL utvecklar").section == "Remissammanställning – Ärendet"
+
+
+SYNTHETIC = """Miljö- och hälsoskyddsnämnden
+Utlåtande 2023:12 (Dnr 123-456/2023)
+
+Nytt reningsverk i Bromma
+
+Kommunstyrelsen föreslår att kommunfullmäktige beslutar följande.
+1. Reningsverket byggs.
+
+Föredragande kommunalrådet Anna Svensson anför följande.
+
+Ärendet
+
+Staden behöver ett nytt reningsverk.
+
+Mina synpunkter
+
+Jag anser att bygget bör starta 2025.
+
+Särskilt uttalande gjordes av Per Holm (V) enligt följande.
+
+Vi vill att bygget utreds mer.
+
+Reservation anfördes av Eva Lind och Bo Ek (båda SD) enligt följande.
+
+Vi avstyrker förslaget.
+
+Miljöförvaltningens tjänsteutlåtande daterat den 3 mars 2023 har i huvudsak följande lydelse.
+
+Förvaltningen tillstyrker ett nytt reningsverk.
+"""
+
+
+def test_synthetic_document_of_the_genre():
+    c = clean_text(SYNTHETIC)
+    s = analyse(c, SYNTHETIC)
+    assert s.dnr == "123-456/2023"
+    assert _actor_of(s, c, "Reningsverket byggs").actor == "Kommunstyrelsen"
+    assert _actor_of(s, c, "bygget bör starta").actor == "Föredragande kommunalrådet Anna Svensson"
+    assert _actor_of(s, c, "utreds mer").actor.startswith("Särskilt uttalande av Vänsterpartiet (V)")
+    assert _actor_of(s, c, "Vi avstyrker").actor.startswith("Reservation av Sverigedemokraterna (SD)")
+    assert "Eva Lind och Bo Ek" in _actor_of(s, c, "Vi avstyrker").actor
+    assert _actor_of(s, c, "Förvaltningen tillstyrker").actor == "Miljöförvaltningen"
+
+
+def test_document_without_markers_gets_its_title_as_speaker():
+    raw = "Riktlinjer för parkering\n\nBilar ska parkeras på anvisade platser.\n\nCyklar får stå i ställ.\n"
+    c = clean_text(raw)
+    s = analyse(c, raw)
+    assert s.title == "Riktlinjer för parkering"
+    assert {p.actor for p in s.paragraphs} == {"Riktlinjer för parkering"}
+
+
+def test_party_label():
+    assert party_label("A och B (båda M) och C (FP)") == "Moderaterna (M) och Folkpartiet (FP)"
+    assert party_label("D (S), E (V) och F (MP)") == "Socialdemokraterna (S), Vänsterpartiet (V) och Miljöpartiet (MP)"
+    assert party_label("Ingen partibeteckning") == ""
