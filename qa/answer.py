@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.abstention import Evidence, should_abstain
+from qa.abstention import Evidence, missing_names, rare_known_names, should_abstain
 from qa.conversation import rewrite_followup, validate_history, validate_question
 from qa.language import detect_language, expand_query
 from qa.retrieval import Hit
@@ -96,21 +96,6 @@ def _idf_weights(qa: Any, terms: list[str], lang: str) -> dict[str, float]:
     return {t: (w or (0.0 if lang == "en" else top)) for t, w in known.items()}
 
 
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé-]{2,})")
-
-
-def missing_names(question: str, lexical: Any) -> list[str]:
-    """Proper names in a Swedish question (capitalised, not first word) that no passage contains: "Nacka"."""
-    analyzer = lexical.analyzer()
-    out = []
-    for m in _NAME.finditer(question.strip()):
-        word = m.group(1)
-        terms = [t for t in analyzer.terms(word) if not t.startswith(("^", "$"))]
-        if terms and not any(t in lexical.terms for t in terms):
-            out.append(word)
-    return out
-
-
 def _coverage(analyzer: Any, text: str, weights: dict[str, float]) -> float:
     """Share of the question's (idf-weighted) terms found in ``text``."""
     total = sum(weights.values())
@@ -139,11 +124,20 @@ def _trim(text: str, a: int, b: int, analyzer: Any, weights: dict[str, float]) -
     return s, e
 
 
-def _frame(actor: str, quote: str, n: int, lang: str) -> str:
-    """Who wrote the quoted words, and nothing more: the framing asserts no content of its own."""
+def _frame(actor: str, quotes: list[tuple[str, int]], lang: str) -> str:
+    """Who wrote the quoted words, and nothing more: the framing asserts no content of its own.
+
+    Example: ("Stadsledningskontoret", [("A.", 1), ("B.", 2)], "sv") -> 'Stadsledningskontoret skriver: ”A.” [1]
+    och ”B.” [2]'
+    """
     if lang == "en":
-        return f"{actor} writes: “{quote}” [{n}]"
-    return f"{actor} skriver: ”{quote}” [{n}]"
+        marks = [f"“{q}” [{n}]" for q, n in quotes]
+        verb, conj = "writes", "and"
+    else:
+        marks = [f"”{q}” [{n}]" for q, n in quotes]
+        verb, conj = "skriver", "och"
+    joined = marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + f" {conj} " + marks[-1]
+    return f"{actor} {verb}: {joined}"
 
 
 _MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
@@ -216,7 +210,9 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     if not cands:
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten)
-    texts = [c.hit.passage.text[c.start:c.end] for c in cands]
+    # A sentence is scored with its speaker in front: "KSL ska vara en mötesplats" answers "vad ska KSL vara
+    # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
+    texts = [f"{c.hit.passage.actor}: {c.hit.passage.text[c.start:c.end]}" for c in cands]
     qvec = qa.embedder.encode_queries([rewritten])[0]
     svecs = qa.embedder.encode_passages(texts)
     dense = svecs @ qvec
@@ -232,7 +228,8 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     best = cands[int(order[0])]
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),
-                        passage_coverage=max(_coverage(analyzer, h.passage.text, weights) for h in hits[:3]))
+                        passage_coverage=max(_coverage(analyzer, h.passage.text, weights) for h in hits[:3]),
+                        rare_names=len(rare_known_names(rewritten, qa.index.lexical)))
     if should_abstain(evidence):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
@@ -257,14 +254,16 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}
     chosen.sort(key=lambda c: (actor_rank[c.hit.passage.actor], c.hit.passage.ordinal, c.start))
     citations: list[Citation] = []
-    parts: list[str] = []
+    groups: dict[str, list[tuple[str, int]]] = {}
     for c in chosen:
         s, e = _trim(c.hit.passage.text, c.start, c.end, analyzer, weights)
         quote = c.hit.passage.text[s:e]
+        if any(x.quote == quote for x in citations):
+            continue  # the same words in two passages (a summary repeated): cite them once
         n = len(citations) + 1
         citations.append(Citation(n, c.hit, quote, s, e))
-        parts.append(_frame(c.hit.passage.actor, quote, n, lang))
-    text = " ".join(p if p.endswith((".", "]")) else p + "." for p in parts)
+        groups.setdefault(c.hit.passage.actor, []).append((quote, n))
+    text = " ".join(_frame(actor, quotes, lang) + "." for actor, quotes in groups.items())
     fact = lead_fact(rewritten, citations[0].quote, lang)
     if fact:
         text = f"{fact} [1]. {text}"

@@ -35,7 +35,7 @@ GLOSSARY: dict[str, str] = {
     "dissent": "reservation",
     "dissenting": "reservation",
     "objection": "reservation",
-    "opposition": "reservation moderaterna folkpartiet",
+    "opposition": "reservation reservanterna",
     "moderates": "moderaterna",
     "liberals": "folkpartiet liberalerna",
     "social democrats": "socialdemokraterna",
