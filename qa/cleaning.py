@@ -271,7 +271,10 @@ def _estimate_early_pages(
     para_starts = [a for a, _ in paragraphs]
     estimated: list[tuple[int, int]] = [(0, 1)]
     for n in range(2, first_no):
-        pos = line_pos[first_line - (first_no - n) * per_page]
+        line = first_line - (first_no - n) * per_page
+        if line <= 0:
+            continue  # more unnumbered pages than lines to give them: they stay with page 1
+        pos = line_pos[line]
         j = bisect_right(para_starts, pos - 1)
         estimated.append((para_starts[j] if j < len(para_starts) and para_starts[j] < pages[0][0] else pos, n))
     return sorted(estimated) + pages
