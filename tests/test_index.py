@@ -143,3 +143,13 @@ def test_symlink_outside_corpus_is_ignored(settings, fake_embedder, tmp_path):
     index_corpus(settings, fake_embedder, log=_quiet)
     assert "lank.txt" not in {p.source for p in load_index(settings.index_dir).passages}
     shutil.rmtree(settings.index_dir)
+
+
+def test_langchain_retriever_returns_documents_with_speaker(settings, fake_embedder):
+    from qa.langchain_retriever import QARetriever
+
+    index_corpus(settings, fake_embedder, log=_quiet)
+    docs = QARetriever(qa=open_qa(settings, fake_embedder), k=3).invoke("Vad tillstyrker borgarrådsberedningen?")
+    assert len(docs) == 3
+    assert all(d.metadata["actor"] and d.metadata["chunk_id"] == d.id for d in docs)
+    assert "Borgarrådsberedningen tillstyrker" in docs[0].page_content
