@@ -93,6 +93,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
         for name in args.datasets.split(","):
             texts, qs = {"swequad": swequad, "swefaq": swefaq}[name](splits)
+            if not qs:
+                print(f"{name}: no questions in split {args.split} (SweFAQ has only dev and test)", file=sys.stderr)
+                continue
             rows += run(name, texts, qs, alphas, Path(tmp))
     print(f"\nsplits: {args.split}")
     print(f"{'dataset':<8} {'alpha':>5} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6} {'index s':>8} "

@@ -29,6 +29,7 @@ from qa.structure import PARTIES
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 420
 CANDIDATE_PASSAGES = 6
+SPEAKER_POOL = 30  # passages searched for the speakers a question names
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,17 @@ def _trim(text: str, a: int, b: int, analyzer: Any, weights: dict[str, float]) -
     return s, e
 
 
+def short_actor(actor: str) -> str:
+    """The speaker as the answer text names it: a reservation without its list of names (the citation has it).
+
+    "Reservation av Moderaterna (M) … i kommunstyrelsen (Anna König Jerlmyr, …)" -> "Reservation av Moderaterna
+    (M) … i kommunstyrelsen"
+    """
+    if re.match(r"(Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning) av \w", actor):
+        return re.sub(r" \([^()]*\)$", "", actor)
+    return actor
+
+
 def _frame(actor: str, quotes: list[tuple[str, int]], lang: str) -> str:
     """Who wrote the quoted words, and nothing more: the framing asserts no content of its own.
 
@@ -148,6 +160,19 @@ _ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|whic
 _ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
 
 
+def _answer_type(question: str, texts: list[str]) -> np.ndarray:
+    """1 for sentences holding the kind of fact asked for (a date for "när", a party code for "vilket parti")."""
+    if _ASKS_DATE.search(question):
+        pattern = _DATE
+    elif _ASKS_PARTY.search(question):
+        pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
+    elif _ASKS_COUNT.search(question):
+        pattern = re.compile(r"\d")
+    else:
+        return np.zeros(len(texts))
+    return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
+
+
 def lead_fact(question: str, quote: str, lang: str) -> str | None:
     """The fact a date, party or number question asks for, taken word for word from the quote, to put first.
 
@@ -156,11 +181,14 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
     if _ASKS_DATE.search(question) and (m := _DATE.search(quote)):
         return m.group()
     if _ASKS_PARTY.search(question):
-        names = re.findall(r"([A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)*) \((?:båda |alla )?([A-ZÅÄÖ]{1,2})\)", quote)
-        asked = [(n, p) for n, p in names if any(part in question for part in n.split())]
-        if asked or names:
-            n, p = (asked or names)[0]
-            return f"{n}: {p} ({PARTIES[p]})" if p in PARTIES else f"{n}: {p}"
+        # the first party code after a name from the question: "A, B och C (alla M)" gives M for A too
+        for m in re.finditer(r"[A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)*", quote):
+            if not any(len(part) > 2 and part in question for part in m.group().split()):
+                continue
+            code = re.match(r"[^()]*?\((?:båda |alla |samtliga )?([A-ZÅÄÖ]{1,2})\)", quote[m.end():])
+            if code:
+                p = code.group(1)
+                return f"{m.group()}: {p} ({PARTIES[p]})" if p in PARTIES else f"{m.group()}: {p}"
     if _ASKS_COUNT.search(question) and (m := re.search(r"\b\d[\d  ]*(?:[.,]\d+)?\b", quote)):
         return m.group().strip()
     return None
@@ -181,10 +209,13 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     lang = detect_language(question)
     rewritten = rewrite_followup(question, history)
     k = k or qa.settings.k
-    hits = qa.retriever.search(rewritten, max(k, CANDIDATE_PASSAGES))
+    pool = qa.retriever.search(rewritten, max(k, SPEAKER_POOL))
+    hits = pool[:max(k, CANDIDATE_PASSAGES)]
     shown = hits[:k]
 
-    speakers = mentioned_speakers(rewritten)
+    speakers = mentioned_speakers(expand_query(rewritten))
+    for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
+        hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)
     if missing:
         reason = (f"Inget i dem kommer från {missing}." if lang == "sv"
@@ -205,7 +236,7 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     cands: list[_Candidate] = []
     for h in hits:
         for a, b in sentence_spans(h.passage.text):
-            if b - a >= 15:
+            if b - a >= 20 and len(h.passage.text[a:b].split()) >= 5:
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
@@ -220,7 +251,7 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     prior = np.array([c.hit.score for c in cands])
     match = np.array([1.0 if speakers and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
-    scores = 0.45 * dn + 0.35 * cover + 0.2 * prior + 0.25 * match
+    scores = 0.45 * dn + 0.35 * cover + 0.2 * prior + 0.25 * match + 0.3 * _answer_type(rewritten, texts)
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
@@ -228,7 +259,8 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     best = cands[int(order[0])]
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),
-                        passage_coverage=max(_coverage(analyzer, h.passage.text, weights) for h in hits[:3]),
+                        passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
+                                             for h in hits[:3]),
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)))
     if should_abstain(evidence):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
@@ -237,6 +269,14 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     chosen = [best]
     comparison = bool(re.search(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
                                 rewritten, re.IGNORECASE))
+    if comparison and len(speakers) >= 2:  # each side in its own words: the best sentence of each named speaker
+        chosen = []
+        for sp in speakers:
+            own = next((cands[int(j)] for j in order if speaker_matches([sp], cands[int(j)].hit.passage.actor)), None)
+            if own is not None and own not in chosen:
+                chosen.append(own)
+        chosen = chosen or [best]
+        order = order[:0]
     for j in order[1:]:
         c = cands[int(j)]
         if len(chosen) >= MAX_QUOTES:
@@ -250,9 +290,9 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
         elif c.score >= 0.85 * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
 
-    # Present quotes grouped by speaker, in document order within a speaker.
+    # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}
-    chosen.sort(key=lambda c: (actor_rank[c.hit.passage.actor], c.hit.passage.ordinal, c.start))
+    chosen.sort(key=lambda c: (actor_rank[c.hit.passage.actor], c is not best, c.hit.passage.ordinal, c.start))
     citations: list[Citation] = []
     groups: dict[str, list[tuple[str, int]]] = {}
     for c in chosen:
@@ -262,11 +302,12 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
             continue  # the same words in two passages (a summary repeated): cite them once
         n = len(citations) + 1
         citations.append(Citation(n, c.hit, quote, s, e))
-        groups.setdefault(c.hit.passage.actor, []).append((quote, n))
+        groups.setdefault(short_actor(c.hit.passage.actor), []).append((quote, n))
     text = " ".join(_frame(actor, quotes, lang) + "." for actor, quotes in groups.items())
-    fact = lead_fact(rewritten, citations[0].quote, lang)
+    lead = next((c for c in citations if c.hit is best.hit and c.start >= best.start), citations[0])
+    fact = lead_fact(rewritten, lead.quote, lang)
     if fact:
-        text = f"{fact} [1]. {text}"
+        text = f"{fact} [{lead.n}]. {text}"
     # Passages listed: the cited ones first, then the rest of the top k.
     cited_ids = {c.hit.passage.chunk_id for c in citations}
     listed = [c.hit for c in citations if c.hit in hits]

@@ -28,8 +28,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         b = m.end()
         if m.group().startswith("."):
             word = re.search(r"([\w.]+)\.*$", text[a:m.start()] + ".")
-            token = (word.group(1) if word else "").lower().rstrip(".")
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            raw = (word.group(1) if word else "").rstrip(".")
+            if raw.lower() in _ABBREVIATIONS or (len(raw) == 1 and raw.isupper()):  # "t.ex.", "A. Svensson"
                 continue
         _push(text, spans, a, b)
         a = b

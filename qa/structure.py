@@ -117,7 +117,8 @@ def _person_names(who: str) -> str:
     names = re.sub(r"\((?:båda|alla|samtliga)?\s*[^)]*\)", "", who)
     names = re.sub(r"\b(?:borgarråden|borgarrådet|ledamöterna|ledamoten|ersättarna|ersättaren|ordföranden)\b", "",
                    names)
-    return re.sub(r"\s+", " ", names).strip(" ,")
+    parts = [p.strip() for p in re.split(r",|\boch\b", re.sub(r"\s+", " ", names)) if p.strip()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
 
 
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:

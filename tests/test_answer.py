@@ -71,3 +71,15 @@ def test_followup_uses_the_conversation(qa):
 def test_lowercase_unpunctuated_question_with_typo(qa):
     ans = answer_question(qa, "vad förväntar sig medborgarna enligt stadsledningskontret")
     assert not ans.abstained and "Medborgarna förväntar sig" in ans.text
+
+
+def test_comparison_quotes_each_named_side(qa):
+    ans = answer_question(qa, "Hur skiljer sig reservanternas syn från stadsledningskontorets?")
+    actors = [c.hit.passage.actor for c in ans.citations]
+    assert any(a.startswith("Reservation") for a in actors)
+    assert any(a.startswith("Stadsledningskontoret") for a in actors)
+
+
+def test_date_question_gets_the_date_first(qa):
+    ans = answer_question(qa, "När undertecknade borgarrådet förslaget?")
+    assert ans.text.startswith("23 oktober 2014 [1]")

@@ -1,0 +1,36 @@
+from qa.answer import _frame, lead_fact, short_actor
+from qa.sentences import split_sentences
+from qa.structure import _person_names
+
+
+def test_lead_fact_takes_the_asked_fact_word_for_word():
+    assert lead_fact("När undertecknades förslaget?", "Stockholm den 23 oktober 2014", "sv") == "23 oktober 2014"
+    quote = ("Reservation anfördes av Anna König Jerlmyr, Joakim Larsson, Regina Kevius, Dennis Wendin och Markus "
+             "Nordström (alla M) och Lotta Edholm (FP) med hänvisning till reservationen.")
+    assert lead_fact("Vilket parti tillhör Anna König Jerlmyr?", quote, "sv") == "Anna König Jerlmyr: M (Moderaterna)"
+    assert lead_fact("Vilket parti tillhör Lotta Edholm?", quote, "sv") == "Lotta Edholm: FP (Folkpartiet)"
+    assert lead_fact("Vilket parti tillhör Per Persson?", quote, "sv") is None
+    assert lead_fact("Vad tycker kontoret?", "Stockholm den 23 oktober 2014", "sv") is None
+
+
+def test_framing_names_the_speaker_and_adds_nothing_else():
+    assert _frame("Stadsledningskontoret", [("A.", 1), ("B.", 2), ("C.", 3)], "sv") == \
+        "Stadsledningskontoret skriver: ”A.” [1], ”B.” [2] och ”C.” [3]"
+    assert _frame("Borgarrådsberedningen", [("A.", 1)], "en") == "Borgarrådsberedningen writes: “A.” [1]"
+
+
+def test_short_actor_drops_the_list_of_names_only_for_reservations():
+    assert short_actor("Reservation av Moderaterna (M) i kommunstyrelsen (Anna König Jerlmyr och Joakim Larsson)") \
+        == "Reservation av Moderaterna (M) i kommunstyrelsen"
+    assert short_actor("Stadsledningskontoret (enligt föredragande borgarrådet Karin Wanngård)") == \
+        "Stadsledningskontoret (enligt föredragande borgarrådet Karin Wanngård)"
+
+
+def test_sentences_end_after_a_preposition_but_not_after_abbreviations():
+    assert split_sentences("Vi instämmer i. KSL:s resurser bör dock fokuseras, t.ex. på välfärd. Se s. 18.") == [
+        "Vi instämmer i.", "KSL:s resurser bör dock fokuseras, t.ex. på välfärd.", "Se s. 18."]
+
+
+def test_person_names_listed_naturally():
+    assert _person_names("borgarråden Anna König Jerlmyr och Joakim Larsson (båda M) och borgarrådet Lotta Edholm (FP)") \
+        == "Anna König Jerlmyr, Joakim Larsson och Lotta Edholm"
