@@ -48,12 +48,14 @@ def swefaq(splits: set[str]) -> tuple[dict[str, str], list[tuple[str, str, str |
     return texts, qs
 
 
-def run(name: str, texts: dict[str, str], questions: list, alphas: list[float], work: Path) -> list[dict]:
+def run(name: str, texts: dict[str, str], questions: list, alphas: list[float], work: Path,
+        chunk_chars: int | None = None) -> list[dict]:
     corpus = work / name / "corpus"
     corpus.mkdir(parents=True)
     for doc_id, text in texts.items():
         (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-    settings = Settings.from_env().with_overrides(corpus_dir=corpus, index_dir=work / name / "index")
+    settings = Settings.from_env().with_overrides(corpus_dir=corpus, index_dir=work / name / "index",
+                                                  chunk_chars=chunk_chars)
     t0 = time.monotonic()
     report = index_corpus(settings, log=lambda m: print(m, file=sys.stderr))
     index_seconds = time.monotonic() - t0
@@ -71,7 +73,8 @@ def run(name: str, texts: dict[str, str], questions: list, alphas: list[float], 
             ranks.append(rank)
         n = len(ranks)
         rows.append({
-            "dataset": name, "alpha": alpha, "questions": n, "passages": report.passages,
+            "dataset": name, "alpha": alpha, "chunk_chars": settings.chunk_chars, "questions": n,
+            "passages": report.passages,
             **{f"R@{k}": round(sum(r is not None and r <= k for r in ranks) / n, 3) for k in (1, 5, 10)},
             "MRR@10": round(sum(1 / r for r in ranks if r) / n, 3),
             "index_s": round(index_seconds, 1), "query_ms": round(per_q * 1000, 1),
@@ -85,6 +88,7 @@ def main() -> None:
     ap.add_argument("--split", default="dev,test", help="comma-separated splits (tune on train)")
     ap.add_argument("--alphas", default=str(DEFAULT_ALPHA), help="dense weights in the fusion, comma-separated")
     ap.add_argument("--datasets", default="swequad,swefaq")
+    ap.add_argument("--chunk-chars", type=int, help="passage size target (default: QA_CHUNK_CHARS or 900)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "retrieval.json")
     args = ap.parse_args()
     splits = set(args.split.split(","))
@@ -96,13 +100,13 @@ def main() -> None:
             if not qs:
                 print(f"{name}: no questions in split {args.split} (SweFAQ has only dev and test)", file=sys.stderr)
                 continue
-            rows += run(name, texts, qs, alphas, Path(tmp))
+            rows += run(name, texts, qs, alphas, Path(tmp), args.chunk_chars)
     print(f"\nsplits: {args.split}")
-    print(f"{'dataset':<8} {'alpha':>5} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6} {'index s':>8} "
-          f"{'ms/q':>6}")
+    print(f"{'dataset':<8} {'chunk':>5} {'alpha':>5} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6} "
+          f"{'index s':>8} {'ms/q':>6}")
     for r in rows:
-        print(f"{r['dataset']:<8} {r['alpha']:>5.2f} {r['questions']:>5} {r['R@1']:>6.3f} {r['R@5']:>6.3f} "
-              f"{r['R@10']:>6.3f} {r['MRR@10']:>6.3f} {r['index_s']:>8.1f} {r['query_ms']:>6.1f}")
+        print(f"{r['dataset']:<8} {r['chunk_chars']:>5} {r['alpha']:>5.2f} {r['questions']:>5} {r['R@1']:>6.3f} "
+              f"{r['R@5']:>6.3f} {r['R@10']:>6.3f} {r['MRR@10']:>6.3f} {r['index_s']:>8.1f} {r['query_ms']:>6.1f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"splits": args.split, "rows": rows}, indent=1), encoding="utf-8")
 

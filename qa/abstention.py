@@ -2,8 +2,8 @@
 
 Rules first: a Swedish question naming something no passage contains ("… tunnelbanelinje till Nacka?") is not
 answered by these documents (``missing_names``). Then the evidence of the retrieved passages: the cosine of the best
-passage (``top_dense``) and the share of the question's words, weighted by rarity, that the top passages contain
-(``passage_coverage``). A question whose rare names do occur in the documents ("Vilket parti tillhör Lotta
+passage (``top_dense``) and the share of the question's words, weighted by rarity, that one of the top five passages
+contains (``passage_coverage``). A question whose rare names do occur in the documents ("Vilket parti tillhör Lotta
 Edholm?") is about them, whatever its other words. The thresholds come from ``benchmarks/calibrate_abstention.py``.
 """
 

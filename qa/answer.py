@@ -110,7 +110,7 @@ def _trim(text: str, a: int, b: int, analyzer: Any, weights: dict[str, float]) -
     """A sentence longer than MAX_QUOTE_CHARS is cut to its best window of clauses (still verbatim)."""
     if b - a <= MAX_QUOTE_CHARS:
         return a, b
-    cuts = sorted({a, *[a + c for c in [m.end() for m in re.finditer(r"[,;:] ", text[a:b])]]})
+    cuts = sorted({a, *(a + m.end() for m in re.finditer(r"[,;:] ", text[a:b]))})
     best, best_score = (a, min(b, a + MAX_QUOTE_CHARS)), -1.0
     for i, s in enumerate(cuts):
         for e in [*cuts[i + 1:], b]:
@@ -260,7 +260,7 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
-                                             for h in hits[:3]),
+                                             for h in hits[:5]),
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)))
     if should_abstain(evidence):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,

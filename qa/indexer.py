@@ -17,7 +17,7 @@ import numpy as np
 
 from qa.embedding import Embedder
 from qa.errors import QAError
-from qa.ingest import CorpusFile, file_passages, list_corpus
+from qa.ingest import INGEST_VERSION, CorpusFile, file_passages, list_corpus
 from qa.lexical import BM25Index
 from qa.passages import Passage
 from qa.readers import UnreadableFile
@@ -69,7 +69,7 @@ class Progress:
 
 def _settings_key(settings: Settings) -> dict[str, Any]:
     return {"chunk_chars": settings.chunk_chars, "query_prompt": settings.query_prompt,
-            "passage_prompt": settings.passage_prompt}
+            "passage_prompt": settings.passage_prompt, "ingest_version": INGEST_VERSION}
 
 
 def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[], Embedder],
@@ -101,7 +101,9 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
 
         kept: list[tuple[CorpusFile, dict[str, Any], list[int] | None, list[Passage] | None]] = []
         to_embed: list[Passage] = []
+        reading = Progress(len(files), "Reading documents", progress_stream)
         for f in files:
+            reading(1)
             try:
                 stat = f.path.stat()
             except OSError as e:
@@ -140,6 +142,8 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             kept.append((f, info, None, passages))
             to_embed.extend(passages)
             report.embedded_files += 1
+        if reading.tty or len(files) >= 100:
+            reading.close()
         sources_now = {f.source for f, *_ in kept}
         report.removed = sum(1 for s in old_files if s not in sources_now and s not in {x for x, _ in report.skipped})
 

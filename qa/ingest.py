@@ -12,6 +12,9 @@ from qa.passages import Passage, make_passages
 from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
+# Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
+INGEST_VERSION = 2
+
 
 @dataclass(frozen=True)
 class CorpusFile:

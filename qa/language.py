@@ -70,6 +70,17 @@ GLOSSARY: dict[str, str] = {
     "upper secondary": "gymnasieregionen gymnasieutbildning",
     "elderly care": "äldreomsorg",
 }
+# Words of the genre whose documents use another form: the people who made a reservation are "reservanterna"
+# in questions but the text says "Reservation anfördes av …".
+SWEDISH_SYNONYMS: dict[str, str] = {
+    "reservanterna": "reservation",
+    "reservanten": "reservation",
+    "reservanter": "reservation",
+    "oppositionen": "reservation",
+    "borgarrådet": "föredragande borgarrådet",
+    "tjänstemännen": "stadsledningskontoret tjänsteutlåtande",
+}
+_SYNONYM_RE = re.compile(r"\b(" + "|".join(SWEDISH_SYNONYMS) + r")\b", re.IGNORECASE)
 _GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",
                           re.IGNORECASE)
 
@@ -85,8 +96,9 @@ def detect_language(text: str) -> str:
 
 
 def expand_query(question: str) -> str:
-    """The question, plus Swedish genre terms for the English phrases in it."""
-    if detect_language(question) != "en":
-        return question
-    extra = [GLOSSARY[m.group(1).lower()] for m in _GLOSSARY_RE.finditer(question)]
+    """The question, plus the document's words for the genre terms in it (Swedish synonyms; for an English
+    question, the Swedish terms of the glossary)."""
+    extra = [SWEDISH_SYNONYMS[m.group(1).lower()] for m in _SYNONYM_RE.finditer(question)]
+    if detect_language(question) == "en":
+        extra += [GLOSSARY[m.group(1).lower()] for m in _GLOSSARY_RE.finditer(question)]
     return question + (" " + " ".join(extra) if extra else "")

@@ -153,3 +153,12 @@ def test_langchain_retriever_returns_documents_with_speaker(settings, fake_embed
     assert len(docs) == 3
     assert all(d.metadata["actor"] and d.metadata["chunk_id"] == d.id for d in docs)
     assert "Borgarrådsberedningen tillstyrker" in docs[0].page_content
+
+
+def test_new_ingestion_rules_rebuild_the_index(settings, fake_embedder, monkeypatch):
+    from qa import indexer
+
+    index_corpus(settings, fake_embedder, log=_quiet)
+    monkeypatch.setattr(indexer, "INGEST_VERSION", indexer.INGEST_VERSION + 1)
+    r = index_corpus(settings, fake_embedder, log=_quiet)
+    assert not r.unchanged and r.embedded_passages == r.passages

@@ -391,6 +391,10 @@ def test_ask_endpoint_returns_the_cli_answer_object(served):
     assert follow == as_string
     assert follow["rewritten_question"] == "Och vad anser stadsledningskontoret om regional utveckling?"
 
+    unanswerable = client.predict("Vad kostar det att bygga en ny tunnelbanelinje till Nacka?", api_name="/ask")
+    assert unanswerable["abstained"] is True and unanswerable["citations"] == []
+    assert unanswerable["answer"].startswith("Dokumenten besvarar inte") and unanswerable["related"]
+
 
 @SERVED
 def test_ask_endpoint_errors_are_messages_not_tracebacks(served):
