@@ -145,7 +145,8 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         if reading.tty or len(files) >= 100:
             reading.close()
         sources_now = {f.source for f, *_ in kept}
-        report.removed = sum(1 for s in old_files if s not in sources_now and s not in {x for x, _ in report.skipped})
+        skipped_now = {source for source, _ in report.skipped}
+        report.removed = sum(1 for s in old_files if s not in sources_now and s not in skipped_now)
 
         if old and not to_embed and report.removed == 0 and len(kept) == len(old_files):
             report.unchanged = True
