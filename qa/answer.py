@@ -59,6 +59,7 @@ class Answer:
     language: str = "sv"
     rewritten: str | None = None
     unsupported: list[str] | None = None  # generative mode only
+    fallback: str | None = None  # generative mode: why the extractive answer was given instead
     evidence: Evidence | None = None  # what the abstention decision saw
 
     def to_json(self) -> dict[str, Any]:
@@ -74,6 +75,8 @@ class Answer:
             d["related"] = [h.to_json() for h in self.related]
         if self.unsupported is not None:
             d["unsupported"] = self.unsupported
+        if self.fallback is not None:
+            d["fallback"] = self.fallback
         if self.evidence is not None:
             d["evidence"] = {k: round(v, 4) for k, v in asdict(self.evidence).items()}
         return d
@@ -204,6 +207,16 @@ def _no_answer_text(lang: str, reason: str | None) -> str:
 
 def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None = None,
                     k: int | None = None) -> Answer:
+    """The answer to ``question``: generated and verified when ``QA_LLM`` is set, else extractive."""
+    if qa.settings.llm:
+        from qa.generate import generate_answer  # imports langchain chat models only in generative mode
+
+        return generate_answer(qa, question, history, k=k)
+    return extractive_answer(qa, question, history, k)
+
+
+def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | None = None,
+                      k: int | None = None) -> Answer:
     question = validate_question(question, qa.settings.max_question_chars)
     history = validate_history(history)
     lang = detect_language(question)

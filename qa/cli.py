@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--jsonl", action="store_true", help="batch: JSON lines on stdin, one result per line")
         if name == "search":
             sp.add_argument("-k", type=int, help="number of passages (default 5, env QA_K)")
+        else:
+            sp.add_argument("--llm", metavar="SPEC", help="generate and verify the answer with a chat model: "
+                            "openai:MODEL, ollama:MODEL or llamacpp:PATH.gguf (env QA_LLM; default extractive)")
 
     ev = sub.add_parser("eval", help="score an eval file (JSON lines) and print a table")
     ev.add_argument("file", type=Path)
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     try:
         settings = Settings.from_env().with_overrides(
             corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
-            k=getattr(args, "k", None),
+            k=getattr(args, "k", None), llm=getattr(args, "llm", None),
         )
         if getattr(args, "k", None) is not None and args.k < 1:
             raise InputError("-k must be at least 1.")

@@ -35,6 +35,7 @@ class Settings:
     max_file_mb: int = 50
     max_question_chars: int = 2000
     llm: str | None = None
+    llm_timeout: float = 60.0  # seconds per chat-model call before the extractive answer is given instead
     feedback_dir: Path = Path("feedback")
 
     @classmethod
@@ -63,6 +64,13 @@ class Settings:
                 if value < 1:
                     raise InputError(f"{var}={value} must be at least 1.")
                 changes[name] = value
+        if env.get("QA_LLM_TIMEOUT"):
+            try:
+                changes["llm_timeout"] = float(env["QA_LLM_TIMEOUT"])
+            except ValueError:
+                raise InputError(f"QA_LLM_TIMEOUT={env['QA_LLM_TIMEOUT']!r} is not a number of seconds.") from None
+            if changes["llm_timeout"] <= 0:  # type: ignore[operator]
+                raise InputError("QA_LLM_TIMEOUT must be more than 0 seconds.")
         return replace(s, **changes)  # type: ignore[arg-type]
 
     def with_overrides(self, **changes: object) -> Settings:
