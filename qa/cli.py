@@ -116,7 +116,11 @@ def _batch(stdin: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str | No
 
 
 def _dump(obj: Any, out: TextIO) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        out.write(line + "\n")
+    except UnicodeEncodeError:  # a lone surrogate from the input: the escaped form is still valid JSON
+        out.write(json.dumps(obj) + "\n")
     out.flush()
 
 
@@ -129,14 +133,17 @@ def _run_batch(stdin: TextIO, stdout: TextIO, handle: Callable[[dict[str, Any]],
             result = handle(obj)
         except QAError as e:
             result = {"error": str(e)}
+        except Exception as e:  # noqa: BLE001 - one failing line must not end the batch
+            print(f"line {n}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+            result = {"error": f"internal error ({type(e).__name__}); the question could not be handled"}
         _dump({"id": obj.get("id"), **result}, stdout)
     return 0
 
 
-def _question_of(obj: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+def _question_of(obj: dict[str, Any], max_chars: int) -> tuple[str, list[dict[str, str]]]:
     from qa.conversation import validate_history, validate_question
 
-    return validate_question(obj.get("question")), validate_history(obj.get("history"))
+    return validate_question(obj.get("question"), max_chars), validate_history(obj.get("history"))
 
 
 def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
@@ -147,7 +154,7 @@ def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout:
     k = settings.k
     if args.jsonl:
         def handle(obj: dict[str, Any]) -> dict[str, Any]:
-            question, history = _question_of(obj)
+            question, history = _question_of(obj, settings.max_question_chars)
             hits = qa.search(rewrite_followup(question, history), k)
             return {"passages": [h.to_json() for h in hits]}
 
@@ -182,7 +189,7 @@ def _ask(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: Te
     qa = open_qa(settings, log=_log)
     if args.jsonl:
         def handle(obj: dict[str, Any]) -> dict[str, Any]:
-            question, history = _question_of(obj)
+            question, history = _question_of(obj, settings.max_question_chars)
             return answer_question(qa, question, history).to_json()
 
         return _run_batch(stdin, stdout, handle)

@@ -85,7 +85,11 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
     with write_lock(settings.index_dir):
         files = list_corpus(corpus)
         report.files = len(files)
-        old_manifest = read_manifest(settings.index_dir)
+        try:
+            old_manifest = read_manifest(settings.index_dir)
+        except QAError as e:  # a damaged index is what `index` repairs: start afresh
+            log(f"Rebuilding from scratch: {e}")
+            old_manifest = None
         old: IndexData | None = None
         if old_manifest and old_manifest.get("settings") == _settings_key(settings) \
                 and old_manifest.get("model") == model_id:
@@ -107,7 +111,9 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             try:
                 stat = f.path.stat()
             except OSError as e:
-                report.skipped.append((f.source, f"cannot be read ({e.strerror})"))
+                reason = "is a link to a file that does not exist" if f.path.is_symlink() else \
+                    f"cannot be read ({e.strerror})"
+                report.skipped.append((f.source, reason))
                 continue
             info = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
             prev = old_files.get(f.source)

@@ -30,7 +30,8 @@ class CorpusFile:
 
 
 def list_corpus(corpus_dir: Path) -> list[CorpusFile]:
-    """Supported files below ``corpus_dir``, sorted; hidden files and links pointing outside are left out."""
+    """Supported files below ``corpus_dir``, sorted; hidden files and links pointing outside are left out (a broken
+    link inside is listed, for the indexer to report)."""
     root = corpus_dir.resolve()
     files = []
     for path in sorted(corpus_dir.rglob("*")):
@@ -38,8 +39,10 @@ def list_corpus(corpus_dir: Path) -> list[CorpusFile]:
         if any(part.startswith(".") for part in rel.parts) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         try:
-            if not path.resolve().is_relative_to(root) or not path.is_file():
+            if not path.resolve().is_relative_to(root):
                 continue
+            if not path.is_file() and not (path.is_symlink() and not path.exists()):
+                continue  # a broken link inside the corpus is kept, so the indexer names it
         except OSError:
             continue
         files.append(CorpusFile(path, rel.as_posix()))

@@ -123,8 +123,8 @@ def write_generation(index_dir: Path, manifest: dict[str, Any], passages: list[P
     """Write a complete new generation and make it live; older generations are removed afterwards."""
     import faiss
 
-    previous = current_generation(index_dir) if (index_dir / "CURRENT").exists() else None
-    number = int(previous.name.split("-")[1]) + 1 if previous else 1
+    numbers = [int(g.name[4:]) for g in index_dir.glob("gen-*") if g.name[4:].isdigit()]
+    number = max(numbers, default=0) + 1  # even when CURRENT is damaged, never reuse a live folder's name
     gen = index_dir / f"gen-{number:06d}"
     tmp = index_dir / f".tmp-{gen.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -154,6 +154,8 @@ def write_generation(index_dir: Path, manifest: dict[str, Any], passages: list[P
             shutil.rmtree(old, ignore_errors=True)
     for stale in index_dir.glob(".tmp-gen-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in index_dir.glob(".CURRENT.*"):  # pointers of builds killed before they switched
+        stale.unlink(missing_ok=True)
     return gen
 
 

@@ -94,3 +94,30 @@ def test_too_long_question_is_refused_clearly(cli_env, capsys):
     run(["index"])
     code, _ = run(["ask", "ord " * 3000])
     assert code == 1 and "limit" in capsys.readouterr().err
+
+
+def test_batch_honours_the_question_length_setting(cli_env, monkeypatch):
+    run(["index"])
+    monkeypatch.setenv("QA_MAX_QUESTION_CHARS", "20")
+    code, out = run(["search", "--jsonl"], stdin=json.dumps({"id": 1, "question": "x" * 30}) + "\n")
+    assert code == 0 and "limit is 20" in json.loads(out)["error"]
+
+
+def test_an_internal_error_on_one_line_does_not_end_the_batch(cli_env, monkeypatch):
+    run(["index"])
+    from qa import service
+
+    calls = {"n": 0}
+    original = service.QA.search
+
+    def flaky(self, question, k=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("boom")
+        return original(self, question, k)
+
+    monkeypatch.setattr(service.QA, "search", flaky)
+    lines = "".join(json.dumps({"id": i, "question": "Vad tillstyrker borgarrådsberedningen?"}) + "\n" for i in (1, 2))
+    code, out = run(["search", "--jsonl"], stdin=lines)
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and "internal error" in rows[0]["error"] and rows[1]["passages"]
