@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 from collections.abc import Callable, Sequence
@@ -59,3 +60,24 @@ def settings(tmp_path: Path) -> Settings:
     corpus.mkdir()
     shutil.copy(CASE_DOC, corpus / CASE_DOC.name)
     return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def cli_env(settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """`python -m qa …` through qa.cli.main, on the case document, with the fake embedder instead of the model."""
+    from qa import service
+
+    monkeypatch.setattr(service, "load_embedder", lambda s, progress=None: fake_embedder)
+    monkeypatch.setattr(service, "model_id_for", lambda s: fake_embedder.model_id)
+    monkeypatch.setenv("QA_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("QA_INDEX_DIR", str(settings.index_dir))
+    return settings
+
+
+def run_cli(args: list[str], stdin: str = "") -> tuple[int, str]:
+    """Exit status and standard output of `python -m qa ARGS` run in-process."""
+    from qa.cli import main
+
+    out = io.StringIO()
+    code = main(args, stdin=io.StringIO(stdin), stdout=out)
+    return code, out.getvalue()

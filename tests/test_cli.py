@@ -1,25 +1,7 @@
-import io
 import json
 
-import pytest
-
 from qa import service
-from qa.cli import main
-
-
-@pytest.fixture
-def cli_env(settings, fake_embedder, monkeypatch):
-    monkeypatch.setattr(service, "load_embedder", lambda s, progress=None: fake_embedder)
-    monkeypatch.setattr(service, "model_id_for", lambda s: fake_embedder.model_id)
-    monkeypatch.setenv("QA_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("QA_INDEX_DIR", str(settings.index_dir))
-    return settings
-
-
-def run(args, stdin=""):
-    out = io.StringIO()
-    code = main(args, stdin=io.StringIO(stdin), stdout=out)
-    return code, out.getvalue()
+from tests.conftest import run_cli as run
 
 
 def test_search_without_index_says_how_to_build_it(cli_env, capsys):
@@ -105,7 +87,6 @@ def test_batch_honours_the_question_length_setting(cli_env, monkeypatch):
 
 def test_an_internal_error_on_one_line_does_not_end_the_batch(cli_env, monkeypatch):
     run(["index"])
-    from qa import service
 
     calls = {"n": 0}
     original = service.QA.search

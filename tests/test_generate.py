@@ -14,7 +14,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from qa import generate, service
+from qa import generate
 from qa.answer import extractive_answer
 from qa.errors import ModelError
 from qa.generate import build_messages, generate_answer
@@ -206,15 +206,11 @@ class _Server:
 
 
 @pytest.fixture
-def cli_env(settings, fake_embedder, monkeypatch):
-    monkeypatch.setattr(service, "load_embedder", lambda s, progress=None: fake_embedder)
-    monkeypatch.setattr(service, "model_id_for", lambda s: fake_embedder.model_id)
-    monkeypatch.setenv("QA_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("QA_INDEX_DIR", str(settings.index_dir))
+def gen_env(cli_env, fake_embedder, monkeypatch):
     monkeypatch.delenv("QA_LLM", raising=False)
-    index_corpus(settings, fake_embedder, log=lambda m: None)
+    index_corpus(cli_env, fake_embedder, log=lambda m: None)
     generate._MODELS.clear()
-    return settings
+    return cli_env
 
 
 def _ask(*args):
@@ -227,7 +223,7 @@ def _ask(*args):
     return code, json.loads(out.getvalue())
 
 
-def test_openai_compatible_server_through_qa_llm(cli_env, monkeypatch):
+def test_openai_compatible_server_through_qa_llm(gen_env, monkeypatch):
     pytest.importorskip("langchain_openai")
 
     def reply(body):
@@ -253,7 +249,7 @@ def test_openai_compatible_server_through_qa_llm(cli_env, monkeypatch):
                for c in obj["citations"])
 
 
-def test_unreachable_or_slow_server_falls_back(cli_env, monkeypatch):
+def test_unreachable_or_slow_server_falls_back(gen_env, monkeypatch):
     pytest.importorskip("langchain_openai")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # discard port: nothing listens
     code, obj = _ask("--llm", "openai:fake")

@@ -30,6 +30,7 @@ from qa.ingest import document_passages, list_corpus
 from qa.passages import MAX_PASSAGE_CHARS
 from qa.readers import RawDocument
 from qa.store import load_index
+from tests.conftest import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,19 +41,6 @@ def _quiet(_msg: str) -> None:
     pass
 
 
-@pytest.fixture
-def cli_env(settings, fake_embedder, monkeypatch):
-    monkeypatch.setattr(service, "load_embedder", lambda s, progress=None: fake_embedder)
-    monkeypatch.setattr(service, "model_id_for", lambda s: fake_embedder.model_id)
-    monkeypatch.setenv("QA_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("QA_INDEX_DIR", str(settings.index_dir))
-    return settings
-
-
-def run(args, stdin=""):
-    out = io.StringIO()
-    code = main(args, stdin=io.StringIO(stdin), stdout=out)
-    return code, out.getvalue()
 
 
 # --------------------------------------------------------------------------- broken files
