@@ -1,4 +1,4 @@
-"""Calibrate the positions view's "does not address this" rule (qa.webapp.POSITION_THRESHOLDS).
+"""Calibrate the positions view's "does not address this" rule (qa.positions.POSITION_THRESHOLDS).
 
 For each speaker of the indexed documents: the best cosine of their passages to a topic, and whether one of their
 passages contains every word of the topic ("w"), for the suggested topics (which the case document discusses) and
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from qa.positions import OFF_TOPIC_PROBES, calibrate_threshold, speaker_positions, speakers, threshold_for
 from qa.service import open_qa
 from qa.settings import Settings
-from qa.webapp import OFF_TOPIC_PROBES, TOPICS, calibrate_threshold, speaker_positions, speakers, threshold_for
+from qa.webapp import TOPICS
 
 OFF_TOPIC = [*OFF_TOPIC_PROBES, "cykelbanor i innerstaden", "badhusets öppettider", "parkeringsavgifter",
              "skogsbränder"]

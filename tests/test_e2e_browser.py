@@ -221,7 +221,7 @@ def test_chat_positions_language_feedback_and_accessibility(server, browser):
     d.find_element(By.ID, "qa-show-positions").click()
     _wait(d, lambda d: "välfärd" in d.find_element(By.CSS_SELECTOR, "#qa-positions caption").text,
           what="the positions on välfärd")
-    from qa.webapp import speakers
+    from qa.positions import speakers
 
     rows = d.find_elements(By.CSS_SELECTOR, "#qa-positions tbody tr")
     assert len(rows) == len(speakers(qa.index.passages))

@@ -14,12 +14,12 @@ import pytest
 from qa import service
 from qa.lexical import BM25Index
 from qa.passages import Passage
+from qa.positions import calibrate_threshold, speaker_positions, speakers, topic_coverage
 from qa.webapp import (
     ContextIndex,
     anchor_id,
     answer_markdown,
     append_feedback,
-    calibrate_threshold,
     escape_html,
     escape_markdown,
     feedback_path,
@@ -31,10 +31,7 @@ from qa.webapp import (
     plain_answer,
     positions_html,
     sources_panel_html,
-    speaker_positions,
-    speakers,
     stream_prefixes,
-    topic_coverage,
     turn_sources_html,
 )
 from tests.conftest import FakeEmbedder
@@ -414,7 +411,7 @@ def test_ask_endpoint_errors_are_messages_not_tracebacks(served):
 
 def test_positions_on_the_case_document_with_words_and_fake_vectors(served):
     qa, _ = served
-    from qa.webapp import calibrate_threshold
+    from qa.positions import calibrate_threshold
 
     threshold = calibrate_threshold(qa.index.passages, qa.index.vectors, qa.embedder)
     rows = speaker_positions("regional utveckling", qa.index.passages, qa.index.vectors, qa.embedder, threshold,
