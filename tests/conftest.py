@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import shutil
+import socket
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -81,3 +82,22 @@ def run_cli(args: list[str], stdin: str = "") -> tuple[int, str]:
     out = io.StringIO()
     code = main(args, stdin=io.StringIO(stdin), stdout=out)
     return code, out.getvalue()
+
+
+def case_qa(tmp: Path) -> tuple[object, Settings]:
+    """A loaded QA over the case document, indexed with the FakeEmbedder in ``tmp`` (feedback goes there too)."""
+    from qa.service import index_corpus, open_qa
+
+    (tmp / "corpus").mkdir()
+    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
+    settings = Settings(corpus_dir=tmp / "corpus", index_dir=tmp / "index", cache_dir=tmp / "cache",
+                        feedback_dir=tmp / "feedback")
+    embedder = FakeEmbedder()
+    index_corpus(settings, embedder, log=lambda m: None)
+    return open_qa(settings, embedder), settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

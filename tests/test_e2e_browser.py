@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
@@ -47,29 +46,15 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 KNOWN_GRADIO_VIOLATIONS: list[tuple[str, str, str]] = []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from qa.service import index_corpus, open_qa
-    from qa.settings import Settings
     from qa.webapp import build_app, launch_options
-    from tests.conftest import CASE_DOC, FakeEmbedder
+    from tests.conftest import case_qa, free_port
 
-    tmp = tmp_path_factory.mktemp("e2e")
-    (tmp / "corpus").mkdir()
-    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    settings = Settings(corpus_dir=tmp / "corpus", index_dir=tmp / "index", cache_dir=tmp / "cache",
-                        feedback_dir=tmp / "feedback")
-    emb = FakeEmbedder()
-    index_corpus(settings, emb, log=lambda m: None)
-    qa = open_qa(settings, emb)
+    qa, settings = case_qa(tmp_path_factory.mktemp("e2e"))
     demo = build_app(qa, settings)
-    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=_free_port(), prevent_thread_lock=True,
+    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True,
                             quiet=True, **launch_options(mcp=False))
     yield qa, settings, url
     demo.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +33,7 @@ from qa.webapp import (
     stream_prefixes,
     turn_sources_html,
 )
-from tests.conftest import FakeEmbedder
+from tests.conftest import FakeEmbedder, case_qa, free_port
 
 
 def _passage(n: int, actor: str, text: str, page: int | None = 1, estimated: bool = False,
@@ -330,11 +329,6 @@ def test_app_builds_the_index_when_there_is_none_and_binds_localhost(settings, f
     assert "mcp_server" not in launched  # QA_MCP unset: no MCP server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 # gradio's queue calls a pandas API that pandas 3 deprecates; not ours to fix.
 SERVED = pytest.mark.filterwarnings("ignore:::gradio.queueing")
@@ -343,23 +337,11 @@ SERVED = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The app over a FakeEmbedder index of the case document, served on 127.0.0.1 in this process."""
-    import shutil
-
-    from qa.service import index_corpus, open_qa
-    from qa.settings import Settings
     from qa.webapp import build_app, launch_options
-    from tests.conftest import CASE_DOC
 
-    tmp = tmp_path_factory.mktemp("webapp")
-    (tmp / "corpus").mkdir()
-    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    settings = Settings(corpus_dir=tmp / "corpus", index_dir=tmp / "index", cache_dir=tmp / "cache",
-                        feedback_dir=tmp / "feedback")
-    emb = FakeEmbedder()
-    index_corpus(settings, emb, log=lambda m: None)
-    qa = open_qa(settings, emb)
+    qa, settings = case_qa(tmp_path_factory.mktemp("webapp"))
     demo = build_app(qa, settings, stream_delay=0)
-    port = _free_port()
+    port = free_port()
     _, url, _ = demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
                             **launch_options(mcp=False))
     yield qa, url
@@ -434,20 +416,7 @@ def _fn(demo, name):
 
 @pytest.fixture(scope="module")
 def fake_qa(tmp_path_factory):
-    import shutil
-
-    from qa.service import index_corpus, open_qa
-    from qa.settings import Settings
-    from tests.conftest import CASE_DOC
-
-    tmp = tmp_path_factory.mktemp("handlers")
-    (tmp / "corpus").mkdir()
-    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    settings = Settings(corpus_dir=tmp / "corpus", index_dir=tmp / "index", cache_dir=tmp / "cache",
-                        feedback_dir=tmp / "feedback")
-    emb = FakeEmbedder()
-    index_corpus(settings, emb, log=lambda m: None)
-    return open_qa(settings, emb)
+    return case_qa(tmp_path_factory.mktemp("handlers"))[0]
 
 
 def test_chat_streams_the_answer_and_passes_the_conversation_as_history(fake_qa, monkeypatch):
