@@ -97,6 +97,9 @@ def evaluate(qa: Any, rows: list[dict[str, Any]]) -> EvalResult:
                 counts["speaker"].append(float(ok))
                 d["speaker"], d["speaker_ok"] = actor, ok
         d["answer"] = ans["answer"]
+        if "unsupported" in ans:  # generative mode: sentences the checker removed, and why it fell back
+            d["unsupported"] = ans["unsupported"]
+            d["fallback"] = ans.get("fallback")
         details.append(d)
     metrics: dict[str, Any] = {k: (round(sum(v) / len(v), 3) if v else None) for k, v in counts.items()}
     metrics["n"] = {k: len(v) for k, v in counts.items()}
