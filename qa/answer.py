@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from qa.abstention import Evidence, missing_names, rare_known_names, should_abstain
-from qa.conversation import rewrite_followup, validate_history, validate_question
-from qa.language import detect_language, expand_query
+from qa.conversation import prepare_turn
+from qa.language import expand_query
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
 from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
@@ -217,10 +217,8 @@ def answer_question(qa: Any, question: str, history: list[dict[str, str]] | None
 
 def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | None = None,
                       k: int | None = None) -> Answer:
-    question = validate_question(question, qa.settings.max_question_chars)
-    history = validate_history(history)
-    lang = detect_language(question)
-    rewritten = rewrite_followup(question, history)
+    turn = prepare_turn(question, history, qa.settings.max_question_chars)
+    question, history, lang, rewritten = turn.question, turn.history, turn.language, turn.rewritten
     k = k or qa.settings.k
     pool = qa.retriever.search(rewritten, max(k, SPEAKER_POOL))
     hits = pool[:max(k, CANDIDATE_PASSAGES)]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from qa.errors import InputError
+from qa.language import detect_language
 
 MAX_QUESTION_CHARS = 2000
 _BACK_REFS = r"(?:det|detta|den|denna|dessa|dem|de|samma sak|samma fråga|it|that|this|them|those|these)"
@@ -86,3 +88,20 @@ def rewrite_followup(question: str, history: list[dict[str, str]]) -> str:
     if re.search(rf"\b{re.escape(topic)}\b", question, re.IGNORECASE):
         return question
     return f"{question.rstrip('?.! ')} ({topic})?"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A validated question in its conversation, as every answerer starts from it."""
+
+    question: str
+    history: list[dict[str, str]]
+    language: str  # of the question as asked: "sv" or "en"
+    rewritten: str  # self-contained, for retrieval
+
+
+def prepare_turn(question: Any, history: Any, max_chars: int = MAX_QUESTION_CHARS) -> Turn:
+    """Validate the question and history, tell the language, rewrite a follow-up (InputError on bad input)."""
+    question = validate_question(question, max_chars)
+    history = validate_history(history)
+    return Turn(question, history, detect_language(question), rewrite_followup(question, history))

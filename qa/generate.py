@@ -22,9 +22,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from qa.answer import Answer, Citation, extractive_answer
-from qa.conversation import rewrite_followup, validate_history, validate_question
+from qa.conversation import prepare_turn
 from qa.errors import QAError
-from qa.language import detect_language
 from qa.retrieval import Hit
 from qa.verify import Checker, Source
 
@@ -134,10 +133,8 @@ def _fallback(qa: Any, question: str, history: list[dict[str, str]], k: int | No
 def generate_answer(qa: Any, question: str, history: list[dict[str, str]] | None = None, k: int | None = None,
                     model: BaseChatModel | None = None) -> Answer:
     """A generated, checked answer (see the module docstring). ``model`` overrides ``qa.settings.llm``."""
-    question = validate_question(question, qa.settings.max_question_chars)
-    history = validate_history(history)
-    lang = detect_language(question)
-    rewritten = rewrite_followup(question, history)
+    turn = prepare_turn(question, history, qa.settings.max_question_chars)
+    question, history, lang, rewritten = turn.question, turn.history, turn.language, turn.rewritten
     k = k or qa.settings.k
     hits = qa.retriever.search(rewritten, k)
     if not hits:
