@@ -230,10 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if proc is not None:
             stop_app(proc)
+    return report(result, args.json)
+
+
+def report(result: dict, json_path: Path | None, extra_lines: tuple[str, ...] = ()) -> int:
+    """Print the table, any extra lines and the JSON; write the JSON to ``json_path``; exit 1 on any error."""
     print(format_table(result))
+    for line in extra_lines:
+        print(line)
     print(json.dumps(result, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if json_path:
+        json_path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 1 if result["errors"] else 0
 
 

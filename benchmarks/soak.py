@@ -11,7 +11,6 @@ at the end, and prints the load test's table plus the samples, then the same as 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_test import format_table, run_load, start_app, stop_app  # noqa: E402
+from load_test import report, run_load, start_app, stop_app  # noqa: E402
 
 
 def rss_mb(pid: int) -> float | None:
@@ -81,13 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     if samples:
         result["rss_mb_start"], result["rss_mb_end"] = samples[0][1], samples[-1][1]
         result["rss_mb_samples"] = samples
-    print(format_table(result))
-    if samples:
-        print("RSS (MB) at t seconds: " + ", ".join(f"{t:.0f}s {mb}" for t, mb in samples))
-    print(json.dumps(result, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 1 if result["errors"] else 0
+    rss = ("RSS (MB) at t seconds: " + ", ".join(f"{t:.0f}s {mb}" for t, mb in samples),) if samples else ()
+    return report(result, args.json, rss)
 
 
 if __name__ == "__main__":
