@@ -18,7 +18,7 @@ import numpy as np
 from qa.embedding import Embedder
 from qa.errors import QAError
 from qa.ingest import INGEST_VERSION, CorpusFile, file_passages, list_corpus
-from qa.lexical import BM25Index
+from qa.lexical import ANALYZER_VERSION, BM25Index, Rows
 from qa.passages import Passage
 from qa.readers import UnreadableFile
 from qa.settings import Settings
@@ -69,7 +69,8 @@ class Progress:
 
 def _settings_key(settings: Settings) -> dict[str, Any]:
     return {"chunk_chars": settings.chunk_chars, "query_prompt": settings.query_prompt,
-            "passage_prompt": settings.passage_prompt, "ingest_version": INGEST_VERSION}
+            "passage_prompt": settings.passage_prompt, "ingest_version": INGEST_VERSION,
+            "analyzer": ANALYZER_VERSION}
 
 
 def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[], Embedder],
@@ -169,6 +170,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
 
         passages: list[Passage] = []
         rows: list[np.ndarray] = []
+        lexical_parts: list[Rows | list[str]] = []  # kept files' term counts are reused, not re-analysed
         manifest_files: dict[str, Any] = {}
         cursor = 0
         for f, info, old_rows, fresh in kept:
@@ -176,15 +178,17 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
                 assert old is not None and old_rows is not None
                 passages.extend(old.passages[i] for i in old_rows)
                 rows.append(old.vectors[old_rows])
+                lexical_parts.append(Rows(old.lexical, old_rows))
                 n = len(old_rows)
             else:
                 passages.extend(fresh)
                 rows.append(new_vectors[cursor:cursor + len(fresh)])
+                lexical_parts.append([p.index_text() for p in fresh])
                 cursor += len(fresh)
                 n = len(fresh)
             manifest_files[f.source] = dict(info, passages=n)
         vectors = np.vstack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
-        lexical = BM25Index.build([p.index_text() for p in passages])
+        lexical = BM25Index.assemble(lexical_parts)
         manifest = {"model": embedder.model_id, "dim": embedder.dim, "settings": _settings_key(settings),
                     "files": manifest_files, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_generation(settings.index_dir, manifest, passages, vectors, lexical)

@@ -10,6 +10,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +36,13 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 
 
 class Analyzer:
-    """Text -> index terms: Snowball stems, their vowel-folded form, and for compounds their heads and tails.
+    """Text -> index terms: the vowel-folded Snowball stem, and for long words their compound heads and tails.
 
     A passage word of 9+ letters also yields "^" + every prefix and "$" + every suffix (4+ letters) of its folded
     stem; a question word yields "^stem" and "$stem". So "bostäder" (stem bostäd -> bostad) meets
-    "bostadsförsörjningen" through ^bostad, and "trafiken" meets "kollektivtrafiken" through $trafik. BM25's idf
-    keeps the common short affixes cheap.
+    "bostadsförsörjningen" through ^bostad, and "trafiken" meets "kollektivtrafiken" through $trafik. These affix
+    terms weigh AFFIX_WEIGHT of a whole word in BM25 (see there), so they find compounds without drowning
+    exact words.
     """
 
     def __init__(self) -> None:
@@ -67,11 +69,10 @@ class Analyzer:
         return out
 
     def _word_terms(self, w: str, query: bool) -> tuple[str, ...]:
-        stem = self._stem(w)
-        folded = stem.translate(_FOLD)
-        terms = [stem, folded]
+        folded = self._stem(w).translate(_FOLD)
         if any(c.isdigit() for c in w) or len(folded) < 4:
-            return tuple(dict.fromkeys(terms))
+            return (folded,)
+        terms = [folded]
         if query:
             terms += ["^" + folded, "$" + folded]
         elif len(w) >= 9:
@@ -81,37 +82,105 @@ class Analyzer:
         return tuple(dict.fromkeys(terms))
 
 
-@dataclass
-class BM25Index:
-    """BM25 (k1, b) weights of every (passage, term), as a sparse matrix: scoring a query is one sparse product."""
+def is_affix(term: str) -> bool:
+    return term[:1] in ("^", "$")
 
-    matrix: sparse.csc_matrix  # passages x terms, BM25-weighted; by column: a query reads its terms only
-    terms: dict[str, int]  # term -> column
-    k1: float = 1.2
-    b: float = 0.75
+
+# Chosen on SweQUAD-MC train (benchmarks/retrieval.py --lexical-grid): Lucene's k1 1.2 / b 0.75 with stems, folded
+# stems and full-weight affixes gave R@1 0.626; folded stems alone with k1 0.9 / b 0.4, 0.701; affixes at 0.1 keep
+# compounds findable for 0.4 points of fused R@1 (0.717 vs 0.721).
+K1, B, AFFIX_WEIGHT = 0.9, 0.4, 0.1
+ANALYZER_VERSION = 2  # what Analyzer emits; stored counts from another version must be re-analysed
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of an existing index, taken over by ``BM25Index.assemble`` without analysing their text again."""
+
+    index: BM25Index
+    rows: Sequence[int]
+
+
+class BM25Index:
+    """Term counts of every (passage, term) and the BM25 weights computed from them.
+
+    What is stored are the counts, so an update re-analyses only new passages (``assemble``) and the BM25
+    constants can change without re-indexing. Scoring a query is one sparse product over its columns. Whole words
+    and compound affixes are normalised by their own lengths, and affixes weigh ``AFFIX_WEIGHT``.
+    """
+
+    def __init__(self, counts: sparse.csr_matrix, terms: dict[str, int]) -> None:
+        self.counts = counts  # passages x terms, term frequencies, float32
+        self.terms = terms  # term -> column
+        self.matrix = self._weigh(counts, terms)  # csc: a query reads its columns only
+
+    @staticmethod
+    def _weigh(counts: sparse.csr_matrix, terms: dict[str, int]) -> sparse.csc_matrix:
+        n, width = counts.shape
+        affix = np.zeros(width, dtype=bool)
+        for term, col in terms.items():
+            affix[col] = is_affix(term)
+        coo = counts.tocoo()
+        is_aff = affix[coo.col]
+        lengths = np.stack([np.bincount(coo.row[~is_aff], weights=coo.data[~is_aff], minlength=n),  # whole words
+                            np.bincount(coo.row[is_aff], weights=coo.data[is_aff], minlength=n)])  # affixes
+        avg = np.maximum(lengths.mean(axis=1, keepdims=True), 1e-9) if n else np.ones((2, 1))
+        norm = K1 * (1 - B + B * lengths / avg)
+        df = np.bincount(coo.col, minlength=width).astype(np.float64)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        tf = coo.data.astype(np.float64)
+        weights = tf * (K1 + 1) / (tf + norm[is_aff.astype(np.int64), coo.row]) * idf[coo.col]
+        weights[is_aff] *= AFFIX_WEIGHT
+        return sparse.csc_matrix((weights.astype(np.float32), (coo.row, coo.col)), shape=counts.shape)
 
     @classmethod
-    def build(cls, texts: list[str], k1: float = 1.2, b: float = 0.75) -> BM25Index:
-        analyzer = Analyzer()
-        terms: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        lengths = np.zeros(len(texts), dtype=np.float32)
-        for i, t in enumerate(texts):
-            counts = Counter(analyzer.terms(t))
-            lengths[i] = sum(counts.values())
-            for term, n in counts.items():
-                rows.append(i)
-                cols.append(terms.setdefault(term, len(terms)))
-                vals.append(n)
-        tf = sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(len(texts), max(len(terms), 1)))
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=tf.shape[1]).astype(np.float32)
-        idf = np.log1p((len(texts) - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = float(lengths.mean()) if len(texts) else 1.0
-        norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
-        tf = tf.tocoo()
-        weights = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
-        matrix = sparse.csc_matrix((weights.astype(np.float32), (tf.row, tf.col)), shape=tf.shape)
-        return cls(matrix, terms, k1, b)
+    def build(cls, texts: Sequence[str]) -> BM25Index:
+        return cls.assemble([texts])
+
+    @classmethod
+    def assemble(cls, parts: Sequence[Sequence[str] | Rows]) -> BM25Index:
+        """An index whose rows are, in order, each part's: texts are analysed, ``Rows`` are copied over. Terms no
+        row uses any more are dropped."""
+        bases = {id(p.index): p.index for p in parts if isinstance(p, Rows)}
+        if len(bases) > 1:
+            raise ValueError("Rows from more than one index")
+        base = next(iter(bases.values()), None)
+        terms: dict[str, int] = dict(base.terms) if base else {}
+        analyzer = base.analyzer() if base else Analyzer()
+        fresh: list[tuple[list[int], list[int], list[float], int] | None] = []
+        for part in parts:
+            if isinstance(part, Rows):
+                fresh.append(None)
+                continue
+            rows, cols, vals = [], [], []
+            for i, text in enumerate(part):
+                for term, count in Counter(analyzer.terms(text)).items():
+                    rows.append(i)
+                    cols.append(terms.setdefault(term, len(terms)))
+                    vals.append(count)
+            fresh.append((rows, cols, vals, len(part)))
+        width = max(len(terms), 1)
+        blocks = []
+        for part, new in zip(parts, fresh, strict=True):
+            if new is None:
+                assert isinstance(part, Rows) and base is not None
+                block = base.counts[np.asarray(part.rows, dtype=np.int64)].tocsr()
+                block.resize((block.shape[0], width))
+            else:
+                rows, cols, vals, n = new
+                block = sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(n, width))
+            blocks.append(block)
+        counts = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, width), dtype=np.float32)
+        counts = counts.astype(np.float32)
+        used = np.bincount(counts.indices, minlength=width) > 0
+        if terms and not used[: len(terms)].all():
+            new_col = np.cumsum(used) - 1
+            counts = sparse.csr_matrix((counts.data, new_col[counts.indices], counts.indptr),
+                                       shape=(counts.shape[0], int(used.sum()) or 1))
+            terms = {t: int(new_col[c]) for t, c in terms.items() if used[c]}
+        index = cls(counts, terms)
+        index._analyzer = analyzer
+        return index
 
     def analyzer(self) -> Analyzer:
         if not hasattr(self, "_analyzer"):
@@ -135,18 +204,19 @@ class BM25Index:
         return np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
 
     def save(self, folder: Path) -> None:
-        m = self.matrix
+        m = self.counts
         np.savez(folder / "lexical.npz", data=m.data, indices=m.indices, indptr=m.indptr, shape=np.asarray(m.shape))
         (folder / "lexical.json").write_text(
-            json.dumps({"k1": self.k1, "b": self.b, "terms": list(self.terms)},
-                       ensure_ascii=False),
+            json.dumps({"analyzer": ANALYZER_VERSION, "terms": list(self.terms)}, ensure_ascii=False),
             encoding="utf-8",
         )
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
-        with np.load(folder / "lexical.npz", allow_pickle=False) as z:
-            matrix = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
         meta = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+        if meta.get("analyzer") != ANALYZER_VERSION:
+            raise ValueError(f"lexical index of analyzer version {meta.get('analyzer')}, not {ANALYZER_VERSION}")
+        with np.load(folder / "lexical.npz", allow_pickle=False) as z:
+            counts = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
         terms = {t: i for i, t in enumerate(meta["terms"])}
-        return cls(matrix, terms, meta["k1"], meta["b"])
+        return cls(counts, terms)

@@ -37,7 +37,7 @@ from qa.lexical import BM25Index
 from qa.passages import Passage
 
 FORMAT = "qa-index"
-VERSION = 1
+VERSION = 2  # 2: lexical.npz holds term counts (BM25 weights are computed on load)
 FLAT_LIMIT = 200_000  # up to this many passages exact search is fast enough (p95 well under 150 ms)
 _FILES = ("chunks.jsonl", "vectors.npy", "dense.faiss", "lexical.npz", "lexical.json")
 
