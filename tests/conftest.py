@@ -101,6 +101,28 @@ def case_qa(tmp: Path) -> tuple[object, Settings]:
     return open_qa(settings, embedder), settings
 
 
+def gated_fake_chat(reply: str, gate_at: int, gate: threading.Event, events: list[str], wait: float = 5.0):
+    """langchain-core's FakeListChatModel (it streams ``reply`` character by character) that waits at character
+    ``gate_at`` until ``gate`` is set, at most ``wait`` seconds, noting in ``events`` "released" or "gave up"."""
+    from typing import Any
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class GatedFakeChat(FakeListChatModel):
+        gate_at: int = -1
+        gate: Any = None
+        wait: float = 5.0
+        events: Any = None  # a list shared with the test (Any: pydantic keeps the object, not a copy)
+
+        def _stream(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+            for i, chunk in enumerate(super()._stream(messages, stop, run_manager, **kwargs)):
+                if i == self.gate_at:
+                    self.events.append("released" if self.gate.wait(self.wait) else "gave up")
+                yield chunk
+
+    return GatedFakeChat(responses=[reply], gate_at=gate_at, gate=gate, wait=wait, events=events)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

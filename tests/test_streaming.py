@@ -22,7 +22,7 @@ from qa.generate import clean_reply, generate_answer
 from qa.service import index_corpus, open_qa
 from qa.streaming import SentenceCutter, Verified, settled_text, stream_answer
 from qa.verify import split_generated
-from tests.conftest import ScriptedOpenAIServer, run_cli
+from tests.conftest import ScriptedOpenAIServer, gated_fake_chat, run_cli
 
 QUESTION = "Vad ska KSL vara enligt stadsledningskontoret?"
 FIRST = "Stadsledningskontoret anser att KSL ska vara en mötesplats för diskussion"
@@ -42,22 +42,6 @@ def reply_for(qa_or_passages: Any) -> str:
             return next(i for i, h in enumerate(hits, 1) if needle in h.passage.text)
     a, b = n("KSL ska vara en mötesplats för diskussion"), n("främst som en medlemsorganisation")
     return f"{FIRST} [{a}]. {FAKE} [{a}]. {THIRD} [{b}]."
-
-
-class GatedFakeChat(FakeListChatModel):
-    """FakeListChatModel (it streams character by character) that waits at character ``gate_at`` until ``gate`` is
-    set, at most ``wait`` seconds, noting in ``events`` whether it was let through or gave up."""
-
-    gate_at: int = -1
-    gate: Any = None
-    wait: float = 5.0
-    events: Any = None  # a list shared with the test (Any: pydantic keeps the object, not a copy)
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        for i, chunk in enumerate(super()._stream(messages, stop, run_manager, **kwargs)):
-            if i == self.gate_at:
-                self.events.append("released" if self.gate.wait(self.wait) else "gave up")
-            yield chunk
 
 
 @pytest.fixture
@@ -83,7 +67,7 @@ def test_cli_prints_each_checked_sentence_while_the_model_is_still_writing(qa, m
     gate = threading.Event()
     events: list[str] = []
     # the model stops before its last sentence is done, until the first sentence has been printed
-    model = GatedFakeChat(responses=[reply], gate_at=len(reply) - 5, gate=gate, events=events)
+    model = gated_fake_chat(reply, gate_at=len(reply) - 5, gate=gate, events=events)
     use(monkeypatch, model)
 
     class Terminal(io.StringIO):
@@ -134,7 +118,7 @@ def test_a_model_that_stalls_mid_stream_times_out_and_falls_back(qa, monkeypatch
     reply = reply_for(qa)
     gate = threading.Event()  # never set by the test: the model hangs after its first sentence
     events: list[str] = []
-    model = GatedFakeChat(responses=[reply], gate_at=reply.index(FAKE) + 10, gate=gate, wait=30, events=events)
+    model = gated_fake_chat(reply, gate_at=reply.index(FAKE) + 10, gate=gate, events=events, wait=30)
     use(monkeypatch, model)
     monkeypatch.setenv("QA_LLM_TIMEOUT", "0.5")
     try:
