@@ -194,22 +194,83 @@ def _ask(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: Te
 
         return _run_batch(stdin, stdout, handle)
     question = validate_question(args.question, settings.max_question_chars)
+    if settings.llm and not args.json:
+        return _ask_streamed(qa, question, stdout)
     answer = answer_question(qa, question, [])
     if args.json:
         _dump(answer.to_json(), stdout)
         return 0
-    print(textwrap.fill(answer.text, 100, replace_whitespace=False), file=stdout)
-    shown = answer.citations or []
-    if shown:
+    print_answer(answer, stdout)
+    return 0
+
+
+def _ask_streamed(qa: Any, question: str, stdout: TextIO) -> int:
+    """Generative mode for people: each generated sentence is printed once it is complete and checked."""
+    from qa.streaming import Verified, stream_answer
+
+    shown = WrappedWriter(stdout)
+    for event in stream_answer(qa, question, []):
+        if isinstance(event, Verified):
+            shown.extend_to(event.answer.text)
+        else:
+            print_answer(event, stdout, shown)
+    return 0
+
+
+class WrappedWriter:
+    """Prints a growing text as ``textwrap.fill(text, width)`` would print the whole, writing only what is new.
+
+    Greedy wrapping never changes a line once a later word has been placed, so the lines already printed stay
+    right: the streamed output is the output of printing the final text at once.
+    """
+
+    def __init__(self, out: TextIO, width: int = 100) -> None:
+        self.out, self.width = out, width
+        self.text = ""  # what has been printed, unwrapped
+        self._filled = ""  # … and wrapped
+
+    def extend_to(self, text: str) -> bool:
+        """Print the rest of ``text``; False (printing nothing) when ``text`` does not go on from what is shown."""
+        filled = textwrap.fill(text, self.width, replace_whitespace=False)
+        if not text.startswith(self.text) or not filled.startswith(self._filled):
+            return False
+        self.out.write(filled[len(self._filled):])
+        self.out.flush()
+        self.text, self._filled = text, filled
+        return True
+
+    def end(self) -> None:
+        self.out.write("\n")
+        self.out.flush()
+
+
+def print_answer(answer: Any, stdout: TextIO, shown: WrappedWriter | None = None) -> None:
+    """The answer for people: text, sources (or the closest passages), removed sentences, and why the extractive
+    answer was given if it was. ``shown``: what streaming has printed of the text already."""
+    if shown is not None and shown.text and (answer.fallback is not None or not shown.extend_to(answer.text)):
+        # the model failed after some checked sentences were shown: they stand, the answer given follows
+        shown.end()
+        print(file=stdout)
+        shown = None
+    if answer.fallback is not None:
+        print(f"[Extraktivt svar / extractive answer — {answer.fallback}]", file=stdout)
+    writer = shown or WrappedWriter(stdout)
+    writer.extend_to(answer.text)
+    writer.end()
+    shown_citations = answer.citations or []
+    if shown_citations:
         print("\nKällor / Sources:", file=stdout)
-        for c in shown:
+        for c in shown_citations:
             print(f"[{c.n}] {source_line(c.to_json())}", file=stdout)
             print(textwrap.indent(textwrap.fill(f"”{c.quote}”", 96), "    "), file=stdout)
     elif answer.related:
         print("\nNärmaste avsnitt / Closest passages:", file=stdout)
         for i, h in enumerate(answer.related[:3], 1):
             print(f"({i}) {source_line(h.to_json())}", file=stdout)
-    return 0
+    if answer.unsupported:
+        print("\nBorttaget, stöds inte av källorna / Removed, not supported by the sources:", file=stdout)
+        for sentence in answer.unsupported:
+            print(textwrap.fill(sentence, 100, initial_indent="  - ", subsequent_indent="    "), file=stdout)
 
 
 def _eval(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:

@@ -13,13 +13,14 @@ extractive default never loads them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
 from qa.errors import ModelError
@@ -69,6 +70,7 @@ class LlamaCppChat(BaseChatModel):
     """A GGUF model run in process by llama-cpp-python, behind the langchain chat-model interface.
 
     The model loads on first use and stays loaded (one per instance); the chat template is the GGUF's own.
+    ``stream`` yields the tokens as llama.cpp produces them.
     """
 
     model_path: str
@@ -97,3 +99,15 @@ class LlamaCppChat(BaseChatModel):
             max_tokens=self.max_tokens, temperature=self.temperature, stop=stop or None)
         text = out["choices"][0]["message"].get("content") or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        parts = self._model().create_chat_completion(
+            messages=[{"role": _role(m), "content": m.text} for m in messages],
+            max_tokens=self.max_tokens, temperature=self.temperature, stop=stop or None, stream=True)
+        for part in parts:
+            text = (part["choices"][0].get("delta") or {}).get("content") or ""
+            if text:
+                if run_manager is not None:
+                    run_manager.on_llm_new_token(text)
+                yield ChatGenerationChunk(message=AIMessageChunk(content=text))

@@ -91,6 +91,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "words_found": "nämner ämnet",
         "more_passages": "Fler närliggande avsnitt",
         "positions_empty": "Välj eller skriv ett ämne.",
+        "removed_one": "Borttaget: 1 mening som källorna inte stöder",
+        "removed_many": "Borttaget: {n} meningar som källorna inte stöder",
+        "fallback": "Språkmodellens svar kunde inte användas, så svaret består av ordagranna citat.",
     },
     "en": {
         "title": "Ask the decision papers",
@@ -140,6 +143,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "words_found": "mentions the topic",
         "more_passages": "More related passages",
         "positions_empty": "Pick or type a topic.",
+        "removed_one": "Removed: 1 sentence the sources do not support",
+        "removed_many": "Removed: {n} sentences the sources do not support",
+        "fallback": "The language model's answer could not be used, so the answer is made of verbatim quotes.",
     },
 }
 
@@ -241,6 +247,34 @@ def stream_prefixes(text: str) -> list[str]:
     ends = {e for e in ends if not _MARKER.match(text, e + 1 if text[e:e + 1] == " " else e)}
     ends.add(len(text))
     return [text[:e] for e in sorted(ends) if text[:e].strip()]
+
+
+def unsupported_html(sentences: Sequence[str], lang: str = "sv") -> str:
+    """Generated sentences the checker removed, struck through and folded under a summary that counts them.
+
+    Model output, so every sentence is escaped. Example: ``unsupported_html(["KSL <b>läggs ner</b> [1]."])`` ->
+    ``'<details class="qa-removed"><summary>Borttaget: 1 mening som källorna inte stöder</summary><ul>'``
+    ``'<li><del>KSL &lt;b&gt;läggs ner&lt;/b&gt; [1].</del></li></ul></details>'``.
+    """
+    if not sentences:
+        return ""
+    n = len(sentences)
+    summary = t(lang, "removed_one") if n == 1 else t(lang, "removed_many").format(n=n)
+    items = "".join(f"<li><del>{escape_html(str(x))}</del></li>" for x in sentences)
+    return f'<details class="qa-removed"><summary>{escape_html(summary)}</summary><ul>{items}</ul></details>'
+
+
+def message_markdown(answer: Mapping[str, Any], turn: int = 0, lang: str = "sv") -> str:
+    """A finished answer as its chat message: a note when the extractive answer stands in for the model's, the
+    linked answer text, and the sentences verification removed (generative mode)."""
+    parts = []
+    if answer.get("fallback"):
+        parts.append(f"*{escape_markdown(t(lang, 'fallback'))}*")
+    parts.append(answer_markdown(answer, turn, lang))
+    removed = unsupported_html(answer.get("unsupported") or [], lang)
+    if removed:
+        parts.append(removed)
+    return "\n\n".join(parts)
 
 
 def plain_answer(answer: Mapping[str, Any], lang: str = "sv") -> str:
@@ -544,12 +578,16 @@ a.qa-cite { color: #1e40af; font-weight: 600; text-decoration: underline; }
                                      text-align: left; }
 .qa-not-addressed th, .qa-absent { color: #374151; }
 #qa-tabs button[role=tab][aria-selected="true"] { color: #1d4ed8; }  /* the theme's blue-500 is 3.7:1 on white */
+.qa-removed { margin-top: .6rem; font-size: .9rem; }
+.qa-removed summary { cursor: pointer; color: #374151; }
+.qa-removed summary:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.qa-removed del { color: #374151; }
 """
 # Dark mode. One selector per rule: gradio 6 rewrites ".dark a, .dark b" wrongly (only the first selector of a
 # comma list gets its container prefix; the others end up as ".contain .dark b", which never matches).
 _DARK_RULES = {
     "color: #d1d5db": [".qa-meta", ".qa-note", ".qa-score", ".qa-for", ".qa-empty", ".qa-related-label",
-                       ".qa-not-addressed th", ".qa-absent"],
+                       ".qa-not-addressed th", ".qa-absent", ".qa-removed summary", ".qa-removed del"],
     "color: #bfdbfe": [".qa-context summary", ".qa-earlier summary", "a.qa-cite"],
     "background: #111827; color: #bfdbfe; border-color: #bfdbfe": [".qa-copy"],
     "color: #93c5fd": ['#qa-tabs button[role=tab][aria-selected="true"]'],
@@ -633,8 +671,22 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
             elif "error" in a:
                 msgs.append({"role": "assistant", "content": escape_markdown(a["error"])})
             else:
-                msgs.append({"role": "assistant", "content": answer_markdown(a, i, lang)})
+                msgs.append({"role": "assistant", "content": message_markdown(a, i, lang)})
         return msgs
+
+    def answers(question: str, history: list[dict[str, str]]) -> Iterator[tuple[dict[str, Any], bool]]:
+        """(answer dict, final?): with a chat model (QA_LLM), the answer so far each time a generated sentence has
+        been checked, then the final answer; else the extractive answer at once."""
+        if not qa.settings.llm:
+            yield answer_question(qa, question, history).to_json(), True
+            return
+        from qa.streaming import Verified, stream_answer  # langchain is imported in generative mode only
+
+        for event in stream_answer(qa, question, history):
+            if isinstance(event, Verified):
+                yield event.answer.to_json(), False
+            else:
+                yield event.to_json(), True
 
     def respond(message: str, turns: list[dict[str, Any]] | None, lang: str) -> Iterator[tuple[Any, ...]]:
         turns = list(turns or [])
@@ -653,8 +705,24 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
                              {"role": "assistant", "content": tr["answer"]["answer"]})]
         turns.append({"question": question, "answer": None})
         yield chat_messages(turns, lang), gr.skip(), turns, ""
+        turn = len(turns) - 1
+
+        def shown(content: str) -> list[dict[str, str]]:
+            return chat_messages(turns[:-1], lang) + [{"role": "user", "content": escape_markdown(question)},
+                                                      {"role": "assistant", "content": content}]
+
+        panel = ""
+        streamed = False
         try:
-            answer = answer_question(qa, question, history).to_json()
+            for answer, final in answers(question, history):
+                if final:
+                    break
+                # generative mode: the sentences checked so far, their sources beside them
+                streamed = True
+                so_far = sources_panel_html(turns[:-1] + [{"question": question, "answer": answer}], lang, context)
+                yield shown(answer_markdown(answer, turn, lang) + " …"), so_far if so_far != panel else gr.skip(), \
+                    gr.skip(), ""
+                panel = so_far
         except QAError as e:
             turns[-1] = {"question": question, "answer": {"error": t(lang, "input_error").format(msg=e)}}
             yield chat_messages(turns, lang), gr.skip(), turns, ""
@@ -664,18 +732,20 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
             turns[-1] = {"question": question, "answer": {"error": t(lang, "error")}}
             yield chat_messages(turns, lang), gr.skip(), turns, ""
             return
-        turn = len(turns) - 1
-        prefixes = stream_prefixes(answer["answer"]) or [answer["answer"]]
         done = turns[:-1] + [{"question": question, "answer": answer}]
-        panel = sources_panel_html(done, lang, context)
+        final_panel = sources_panel_html(done, lang, context)
+        if streamed or ("unsupported" in answer and "fallback" not in answer):
+            # a generated answer: its sentences were shown as they were checked; now the removed ones too
+            yield chat_messages(done, lang), final_panel, done, ""
+            return
+        # the extractive answer (or the fallback to it) is complete at once: shown sentence by sentence
+        prefixes = stream_prefixes(answer["answer"]) or [answer["answer"]]
         for j, prefix in enumerate(prefixes):
             last = j == len(prefixes) - 1
-            partial = chat_messages(turns[:-1], lang) + [
-                {"role": "user", "content": escape_markdown(question)},
-                {"role": "assistant", "content": answer_markdown(answer, turn, lang, prefix) + ("" if last else " …")},
-            ]
+            content = (message_markdown(answer, turn, lang) if last
+                       else answer_markdown(answer, turn, lang, prefix) + " …")
             # The sources arrive with the first words, so the [n] links work while the rest streams in.
-            yield partial, panel if j == 0 else gr.skip(), done if last else gr.skip(), ""
+            yield shown(content), final_panel if j == 0 else gr.skip(), done if last else gr.skip(), ""
             if not last and stream_delay:
                 time.sleep(stream_delay)
 

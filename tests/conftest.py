@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import shutil
 import socket
+import threading
+import time
 from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +101,97 @@ def case_qa(tmp: Path) -> tuple[object, Settings]:
     return open_qa(settings, embedder), settings
 
 
+def gated_fake_chat(reply: str, gate_at: int, gate: threading.Event, events: list[str], wait: float = 5.0):
+    """langchain-core's FakeListChatModel (it streams ``reply`` character by character) that waits at character
+    ``gate_at`` until ``gate`` is set, at most ``wait`` seconds, noting in ``events`` "released" or "gave up"."""
+    from typing import Any
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class GatedFakeChat(FakeListChatModel):
+        gate_at: int = -1
+        gate: Any = None
+        wait: float = 5.0
+        events: Any = None  # a list shared with the test (Any: pydantic keeps the object, not a copy)
+
+        def _stream(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+            for i, chunk in enumerate(super()._stream(messages, stop, run_manager, **kwargs)):
+                if i == self.gate_at:
+                    self.events.append("released" if self.gate.wait(self.wait) else "gave up")
+                yield chunk
+
+    return GatedFakeChat(responses=[reply], gate_at=gate_at, gate=gate, wait=wait, events=events)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class ScriptedOpenAIServer:
+    """An OpenAI-compatible /v1/chat/completions on 127.0.0.1 answering with ``reply(request_json)``, after ``delay``
+    seconds. A streaming request gets the reply word by word as server-sent events; with ``stall_after=N`` the
+    stream stops for ``stall`` seconds after N words (a model that hangs mid-answer)."""
+
+    def __init__(self, reply: Callable[[dict], str], delay: float = 0.0, stall_after: int | None = None,
+                 stall: float = 5.0) -> None:
+        outer = self
+        self.requests: list[tuple[str, dict]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append((self.path, body))
+                time.sleep(delay)
+                try:
+                    if body.get("stream"):
+                        self._stream(body)
+                    else:
+                        self._complete(body)
+                except OSError:
+                    pass
+
+            def _complete(self, body: dict) -> None:
+                data = json.dumps({
+                    "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": reply(body)}}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _stream(self, body: dict) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+
+                def event(delta: dict, finish: str | None = None) -> None:
+                    chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+
+                event({"role": "assistant", "content": ""})
+                for i, word in enumerate(re.split(r"(?<=\s)", reply(body))):
+                    if stall_after is not None and i == stall_after:
+                        time.sleep(stall)
+                    event({"content": word})
+                event({}, "stop")
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -4,10 +4,8 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import time
 import types
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from qa.passages import Passage
 from qa.retrieval import Hit
 from qa.service import index_corpus, open_qa
 from qa.verify import Checker, Source, split_generated
+from tests.conftest import ScriptedOpenAIServer
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Vad ska KSL vara enligt stadsledningskontoret?"
@@ -166,45 +165,6 @@ def test_followup_is_rewritten_before_prompting(qa):
 
 # --- backends ---------------------------------------------------------------------------------------------------
 
-class _Server:
-    """An OpenAI-compatible /v1/chat/completions on 127.0.0.1 answering with ``reply(request_json)``."""
-
-    def __init__(self, reply, delay=0.0):
-        outer = self
-        self.requests = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append((self.path, body))
-                time.sleep(delay)
-                data = json.dumps({
-                    "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": reply(body)}}],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def gen_env(cli_env, fake_embedder, monkeypatch):
     monkeypatch.delenv("QA_LLM", raising=False)
@@ -231,7 +191,7 @@ def test_openai_compatible_server_through_qa_llm(gen_env, monkeypatch):
         n = re.search(r'<passage n="(\d+)"[^>]*>\n[^<]*' + FACT, user).group(1)
         return f"Stadsledningskontoret anser att {FACT} [{n}]. Stadsledningskontoret vill lägga ner KSL [{n}]."
 
-    server = _Server(reply)
+    server = ScriptedOpenAIServer(reply)
     try:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.delenv("OPENAI_API_KEY", raising=False)
@@ -255,7 +215,7 @@ def test_unreachable_or_slow_server_falls_back(gen_env, monkeypatch):
     code, obj = _ask("--llm", "openai:fake")
     assert code == 0 and obj["fallback"].startswith("model error") and obj["citations"]
 
-    server = _Server(lambda body: "för sent", delay=5)
+    server = ScriptedOpenAIServer(lambda body: "för sent", delay=5)
     try:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.setenv("QA_LLM_TIMEOUT", "0.5")

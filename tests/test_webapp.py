@@ -25,6 +25,7 @@ from qa.webapp import (
     feedback_record,
     highlight,
     intro_markdown,
+    message_markdown,
     page_label,
     parse_history,
     plain_answer,
@@ -32,6 +33,7 @@ from qa.webapp import (
     sources_panel_html,
     stream_prefixes,
     turn_sources_html,
+    unsupported_html,
 )
 from tests.conftest import FakeEmbedder, case_qa, free_port
 
@@ -479,3 +481,104 @@ def test_mcp_server_only_with_qa_mcp_and_the_extra(monkeypatch):
     assert "mcp_server" not in launch_options()  # the extra is missing: skipped silently
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
     assert launch_options()["mcp_server"] is True
+
+
+# --- generative mode in the chat ----------------------------------------------------------------------------------
+
+GEN_QUESTION = "Vad ska KSL vara enligt stadsledningskontoret?"
+GEN_FIRST = "Stadsledningskontoret anser att KSL ska vara en mötesplats för diskussion"
+GEN_FAKE = "Stadsledningskontoret vill lägga ner KSL <img src=x onerror=alert(1)> **nu**"
+GEN_THIRD = "Stadsledningskontoret ser KSL främst som en medlemsorganisation som tillhandahåller mötespunkter"
+
+
+@pytest.fixture
+def gen_qa(fake_qa):
+    """The handlers' QA with a chat model configured (QA_LLM); tests give the model through generate.chat_model."""
+    import dataclasses
+
+    from qa import generate
+
+    generate._MODELS.clear()
+    return dataclasses.replace(fake_qa, settings=fake_qa.settings.with_overrides(llm="fake:x"))
+
+
+def _gen_reply(qa) -> str:
+    hits = qa.retriever.search(GEN_QUESTION, qa.settings.k)
+    a = next(i for i, h in enumerate(hits, 1) if "KSL ska vara en mötesplats för diskussion" in h.passage.text)
+    b = next(i for i, h in enumerate(hits, 1) if "främst som en medlemsorganisation" in h.passage.text)
+    return f"{GEN_FIRST} [{a}]. {GEN_FAKE} [{a}]. {GEN_THIRD} [{b}]."
+
+
+def test_unsupported_sentences_are_struck_through_folded_and_escaped():
+    out = unsupported_html(["KSL <script>x</script> ${a} [1].", "B [2]."], "sv")
+    assert out.startswith('<details class="qa-removed"><summary>Borttaget: 2 meningar som källorna inte stöder'
+                          "</summary><ul><li><del>")
+    assert "<script>" not in out and "&lt;script&gt;" in out and "${" not in out and out.count("<del>") == 2
+    assert "Removed: 1 sentence the sources do not support" in unsupported_html(["x"], "en")
+    assert unsupported_html([], "sv") == ""
+    msg = message_markdown({"answer": "A [1].", "citations": [], "unsupported": ["B [1]."], "fallback": "timed out"})
+    assert msg.startswith("*Språkmodellens svar kunde inte användas") and msg.endswith("</details>")
+    assert message_markdown(ANSWER) == answer_markdown(ANSWER)  # the extractive answer: nothing added
+
+
+def test_generative_chat_streams_only_checked_sentences_then_shows_the_removed_one(gen_qa, monkeypatch):
+    import threading
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from qa import generate
+    from qa.webapp import build_app
+    from tests.conftest import gated_fake_chat
+
+    reply = _gen_reply(gen_qa)
+    gate, events = threading.Event(), []
+    # the model stops before its last words until the chat has shown the first sentence
+    model = gated_fake_chat(reply, gate_at=len(reply) - 5, gate=gate, events=events)
+    monkeypatch.setattr(generate, "chat_model", lambda spec, timeout: model)
+    respond = _fn(build_app(gen_qa, gen_qa.settings, stream_delay=0), "respond")
+    steps = []
+    for step in respond(GEN_QUESTION, [], "sv"):
+        steps.append(step)
+        if GEN_FIRST in step[0][-1]["content"] and not gate.is_set():
+            events.append("shown first")
+            gate.set()
+    assert events == ["shown first", "released"]
+
+    final = steps[-1][0][-1]["content"]
+    answer = steps[-1][2][0]["answer"]
+    expected = generate.generate_answer(gen_qa, GEN_QUESTION, [], model=FakeListChatModel(responses=[reply]))
+    assert answer == json.loads(json.dumps(expected.to_json()))  # the same answer as without streaming
+    middle = [s[0][-1]["content"] for s in steps[1:-1]]
+    assert len(middle) >= 2 and GEN_THIRD not in middle[0]  # one sentence at a time
+    for m in middle:
+        assert m.endswith(" …") and final.startswith(m.removesuffix(" …"))  # only what the final answer holds
+        assert "lägga ner" not in m and "<img" not in m
+    assert 'class="qa-cite"' in middle[0] and 'id="qa-src-0-1"' in steps[1][1]  # sources arrive with the words
+
+    body, removed = final.split('<details class="qa-removed">')
+    assert "lägga ner" not in body and GEN_THIRD in body
+    assert removed.startswith("<summary>Borttaget: 1 mening som källorna inte stöder</summary>")
+    assert "<del>Stadsledningskontoret vill lägga ner KSL &lt;img src=x onerror=alert(1)&gt; **nu** [" in removed
+    assert "<img" not in final and answer["unsupported"] == [s for s in expected.unsupported]
+
+    monkeypatch.setattr(generate, "chat_model", lambda spec, timeout: FakeListChatModel(responses=[reply]))
+    english = list(respond(GEN_QUESTION, [], "en"))[-1]  # the interface in English
+    assert "Removed: 1 sentence the sources do not support" in english[0][-1]["content"]
+
+
+def test_generative_chat_falls_back_with_a_note_when_the_model_fails(gen_qa, monkeypatch):
+    from qa import generate
+    from qa.webapp import build_app
+
+    class Broken:
+        def stream(self, messages):
+            raise RuntimeError("connection refused")
+
+    monkeypatch.setattr(generate, "chat_model", lambda spec, timeout: Broken())
+    respond = _fn(build_app(gen_qa, gen_qa.settings, stream_delay=0), "respond")
+    steps = list(respond(GEN_QUESTION, [], "sv"))
+    final = steps[-1][0][-1]["content"]
+    answer = steps[-1][2][0]["answer"]
+    assert answer["fallback"].startswith("model error") and answer["citations"]
+    assert final.startswith("*Språkmodellens svar kunde inte användas") and 'class="qa-cite"' in final
+    assert "qa-removed" not in final  # nothing was removed: the model wrote nothing
