@@ -4,12 +4,17 @@ Each side proposes its top ``candidates``; on their union both scores are min-ma
 mixed, ``alpha`` for dense (0.5: the best R@1 on SweQUAD-MC train, see benchmarks/retrieval.py). Questions get
 the documents' words for genre terms added on the lexical side (``qa.language.expand_query``: "reservanterna" ->
 "reservation"; English -> Swedish), and passages of a speaker the question names are lifted.
+
+``SearchBackend`` is the seam between retrieval and wherever the passages live: the local index folder
+(``qa.store.IndexData``: FAISS + BM25 in memory) implements it, and so could a search server (see the README,
+"Beyond one machine"). Retrieval asks it for four things only, each by passage number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -17,10 +22,30 @@ from qa.embedding import Embedder
 from qa.language import expand_query
 from qa.passages import Passage
 from qa.speakers import mentioned_speakers, speaker_matches
-from qa.store import IndexData
 
 DEFAULT_ALPHA = 0.5
 SPEAKER_BOOST = 0.2  # added to the fused score of passages by a speaker the question names
+
+
+class SearchBackend(Protocol):
+    """What retrieval needs from an index. Passages are numbered 0..size-1; scores are floats, higher is better."""
+
+    @property
+    def size(self) -> int: ...
+
+    def passage(self, i: int) -> Passage: ...
+
+    def dense_search(self, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each query vector: (cosines, passage numbers) of its k nearest passages, -1 where there are fewer."""
+        ...
+
+    def dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Cosine of one query vector with the given passages."""
+        ...
+
+    def lexical_search(self, query: str, k: int, also: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(passage numbers, BM25 scores) of the k best lexical matches (score > 0) and of the passages ``also``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -46,36 +71,31 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 
 class Retriever:
-    def __init__(self, index: IndexData, embedder: Embedder, alpha: float = DEFAULT_ALPHA, candidates: int = 100):
+    def __init__(self, index: SearchBackend, embedder: Embedder, alpha: float = DEFAULT_ALPHA,
+                 candidates: int = 100):
         self.index, self.embedder, self.alpha, self.candidates = index, embedder, alpha, candidates
-
-    @property
-    def passages(self) -> list[Passage]:
-        return self.index.passages
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.search_many([query], k)[0]
 
     def search_many(self, queries: Sequence[str], k: int = 5) -> list[list[Hit]]:
-        n = len(self.index.passages)
+        n = self.index.size
         if n == 0 or not queries:
             return [[] for _ in queries]
-        qvecs = self.embedder.encode_queries(list(queries))
+        qvecs = np.ascontiguousarray(self.embedder.encode_queries(list(queries)), dtype=np.float32)
         depth = min(max(self.candidates, k), n)
-        dense_scores, dense_ids = self.index.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), depth)
+        _, dense_ids = self.index.dense_search(qvecs, depth)
         out = []
         for qi, query in enumerate(queries):
-            lex = self.index.lexical.scores(expand_query(query))
-            lex_top = np.argpartition(-lex, depth - 1)[:depth] if depth < n else np.arange(n)
-            lex_top = lex_top[lex[lex_top] > 0]
-            cand = np.unique(np.concatenate([dense_ids[qi][dense_ids[qi] >= 0], lex_top]))
-            cos = self.index.vectors[cand] @ qvecs[qi]
-            fused = self.alpha * _minmax(cos) + (1 - self.alpha) * _minmax(lex[cand])
-            speakers = mentioned_speakers(expand_query(query))
+            expanded = expand_query(query)
+            cand, lex = self.index.lexical_search(expanded, depth, also=dense_ids[qi][dense_ids[qi] >= 0])
+            cos = self.index.dense_scores(qvecs[qi], cand)
+            fused = self.alpha * _minmax(cos) + (1 - self.alpha) * _minmax(lex)
+            speakers = mentioned_speakers(expanded)
             if speakers:  # "vad tycker reservanterna …": that speaker's passages first
-                match = np.array([speaker_matches(speakers, self.index.passages[int(i)].actor) for i in cand])
+                match = np.array([speaker_matches(speakers, self.index.passage(int(i)).actor) for i in cand])
                 fused = (fused + SPEAKER_BOOST * match) / (1 + SPEAKER_BOOST)
             order = np.argsort(-fused, kind="stable")[:k]
-            out.append([Hit(self.index.passages[int(cand[j])], float(fused[j]), float(cos[j]), float(lex[cand[j]]))
+            out.append([Hit(self.index.passage(int(cand[j])), float(fused[j]), float(cos[j]), float(lex[j]))
                         for j in order])
         return out

@@ -54,6 +54,27 @@ class IndexData:
     def model_id(self) -> str:
         return str(self.manifest["model"])
 
+    # qa.retrieval.SearchBackend, answered from memory
+    @property
+    def size(self) -> int:
+        return len(self.passages)
+
+    def passage(self, i: int) -> Passage:
+        return self.passages[i]
+
+    def dense_search(self, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
+
+    def dense_scores(self, qvec: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        return self.vectors[ids] @ qvec
+
+    def lexical_search(self, query: str, k: int, also: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores = self.lexical.scores(query)
+        n = len(scores)
+        top = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+        ids = np.unique(np.concatenate([top[scores[top] > 0], np.asarray(also, dtype=np.int64)]))
+        return ids, scores[ids]
+
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -63,12 +84,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def build_faiss(vectors: np.ndarray) -> tuple[Any, dict[str, Any]]:
-    """Exact inner product up to FLAT_LIMIT passages; HNSW beyond (recall checked by the scale benchmark)."""
+def build_faiss(vectors: np.ndarray, kind: str | None = None) -> tuple[Any, dict[str, Any]]:
+    """Exact inner product up to FLAT_LIMIT passages; HNSW beyond (recall checked by benchmarks/scale.py).
+    ``kind`` ("flat" or "hnsw") overrides the choice."""
     import faiss
 
     n, dim = vectors.shape if vectors.size else (0, vectors.shape[1] if vectors.ndim == 2 else 0)
-    if n <= FLAT_LIMIT:
+    if (kind or ("flat" if n <= FLAT_LIMIT else "hnsw")) == "flat":
         index = faiss.IndexFlatIP(dim)
         info = {"type": "IndexFlatIP"}
     else:

@@ -162,3 +162,49 @@ def test_new_ingestion_rules_rebuild_the_index(settings, fake_embedder, monkeypa
     monkeypatch.setattr(indexer, "INGEST_VERSION", indexer.INGEST_VERSION + 1)
     r = index_corpus(settings, fake_embedder, log=_quiet)
     assert not r.unchanged and r.embedded_passages == r.passages
+
+
+class _BruteForceBackend:
+    """A second SearchBackend that shares nothing with the local index but its data: the seam a server-backed
+    store (OpenSearch, Qdrant, pgvector) would implement."""
+
+    def __init__(self, passages, vectors, lexical):
+        self._passages, self._vectors, self._lexical = list(passages), np.array(vectors), lexical
+        self.calls: list[str] = []
+
+    @property
+    def size(self):
+        return len(self._passages)
+
+    def passage(self, i):
+        return self._passages[i]
+
+    def dense_search(self, qvecs, k):
+        self.calls.append("dense_search")
+        sims = qvecs @ self._vectors.T
+        ids = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(sims, ids, 1), ids
+
+    def dense_scores(self, qvec, ids):
+        self.calls.append("dense_scores")
+        return self._vectors[ids] @ qvec
+
+    def lexical_search(self, query, k, also):
+        self.calls.append("lexical_search")
+        scores = self._lexical.scores(query)
+        top = [i for i in np.argsort(-scores, kind="stable")[:k] if scores[i] > 0]
+        ids = np.array(sorted(set(top) | {int(i) for i in also}), dtype=np.int64)
+        return ids, scores[ids]
+
+
+def test_retrieval_works_through_the_backend_seam_alone(settings, fake_embedder):
+    index_corpus(settings, fake_embedder, log=_quiet)
+    local = load_index(settings.index_dir)
+    other = _BruteForceBackend(local.passages, local.vectors, local.lexical)
+    questions = ["Vad tycker reservanterna om regional utveckling?", "Vad anser stadsledningskontoret om KSL?",
+                 "Vilka partier reserverade sig?"]
+    ours = Retriever(local, fake_embedder).search_many(questions, k=5)
+    theirs = Retriever(other, fake_embedder).search_many(questions, k=5)
+    assert [[h.passage.chunk_id for h in hits] for hits in ours] == \
+        [[h.passage.chunk_id for h in hits] for hits in theirs]
+    assert {"dense_search", "dense_scores", "lexical_search"} <= set(other.calls)
