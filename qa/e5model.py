@@ -160,13 +160,16 @@ def _is_complete(folder: Path) -> bool:
     )
 
 
-def _publish(tmp: Path, final: Path) -> None:
-    """Rename the finished ``tmp`` to ``final``; if another process got there first, keep its folder."""
+def _publish(tmp: Path, final: Path, is_complete: Callable[[Path], bool] = _is_complete) -> None:
+    """Rename the finished ``tmp`` to ``final``; if another process got there first, keep its folder.
+
+    ``is_complete`` tells a finished folder (kept) from a damaged or foreign one (moved aside and replaced).
+    """
     _fsync_dir(tmp)
     try:
         os.replace(tmp, final)
     except OSError:
-        if _is_complete(final):  # a concurrent conversion won the race: same content, keep it
+        if is_complete(final):  # a concurrent conversion won the race: same content, keep it
             return
         if not final.exists():
             raise
@@ -176,7 +179,7 @@ def _publish(tmp: Path, final: Path) -> None:
         try:
             os.replace(tmp, final)
         except OSError:
-            if not _is_complete(final):
+            if not is_complete(final):
                 raise
         shutil.rmtree(trash, ignore_errors=True)
     _fsync_dir(final.parent)
@@ -193,10 +196,11 @@ def _make_tmp_dir(parent: Path, name: str) -> Path:
             continue
 
 
-def _remove_stale_tmp(cache_dir: Path) -> None:
-    """Delete temporary directories left by conversions that crashed over an hour ago."""
+def _remove_stale_tmp(cache_dir: Path, name: str | None = None) -> None:
+    """Delete temporary directories (of the folder ``name``, default the converted model's) left by conversions
+    that crashed over an hour ago."""
     now = time.time()
-    for entry in cache_dir.glob(f".{e5_folder_name()}.tmp-*"):
+    for entry in cache_dir.glob(f".{name or e5_folder_name()}.tmp-*"):
         try:
             if now - entry.stat().st_mtime > _STALE_TMP_SECONDS:
                 shutil.rmtree(entry, ignore_errors=True)

@@ -1,8 +1,11 @@
-"""Embedders: text -> unit vectors. The one place sentence-transformers (and so torch) is imported.
+"""Embedders: text -> unit vectors. The one place sentence-transformers (and so torch) is imported for inference.
 
 An embedder implements ``encode_queries`` and ``encode_passages``; vectors are L2-normalised so that the inner
 product FAISS computes is the cosine. E5 models were trained with "query: " / "passage: " prefixes and lose much
 accuracy without them, hence two methods rather than one.
+
+The built-in model runs in ONNX Runtime by default (``qa/onnx_embedder.py``, same vectors, faster); any other
+model, or ``QA_BACKEND=torch``, runs in sentence-transformers.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.errors import ModelError
+from qa.errors import InputError, ModelError
 from qa.settings import DEFAULT_MODEL, Settings
 
 
@@ -28,6 +31,29 @@ class Embedder(Protocol):
     def encode_passages(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray: ...
+
+
+class QueryCache:
+    """The last few query vectors: a question is encoded by retrieval and again by the answerer."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray], dim: int) -> np.ndarray:
+        """Vectors of ``texts`` in order; only those not remembered go through ``encode`` (once each)."""
+        with self._lock:
+            cached = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in cached]
+        if missing:
+            fresh = dict(zip(missing, encode(missing), strict=True))
+            cached.update(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self.size:
+                    self._vectors.pop(next(iter(self._vectors)))
+        return np.stack([cached[t] for t in texts]) if texts else np.zeros((0, dim), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:
@@ -57,8 +83,7 @@ class SentenceTransformerEmbedder:
         self.model_id = model_id
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.query_prompt, self.passage_prompt, self.batch_size = query_prompt, passage_prompt, batch_size
-        self._query_cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
+        self._queries = QueryCache()
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         if not texts:
@@ -70,18 +95,7 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        # A question is encoded by retrieval and again by the answerer: remember the last few.
-        with self._lock:
-            cached = {t: self._query_cache[t] for t in texts if t in self._query_cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in cached]
-        if missing:
-            fresh = dict(zip(missing, self._encode(missing, self.query_prompt), strict=True))
-            cached.update(fresh)
-            with self._lock:
-                self._query_cache.update(fresh)
-                while len(self._query_cache) > 256:
-                    self._query_cache.pop(next(iter(self._query_cache)))
-        return np.stack([cached[t] for t in texts]) if texts else self._encode([], "")
+        return self._queries.encode(texts, lambda missing: self._encode(missing, self.query_prompt), self.dim)
 
     def encode_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         # Sorting by length keeps padding small inside a batch; results go back in the caller's order.
@@ -96,23 +110,56 @@ class SentenceTransformerEmbedder:
         return out
 
 
+def backend_for(settings: Settings) -> str:
+    """The backend that will run: "onnx" or "onnx-int8" (built-in model only) or "torch"."""
+    builtin = settings.model == DEFAULT_MODEL
+    if settings.backend == "auto":
+        return "onnx" if builtin else "torch"
+    if settings.backend != "torch" and not builtin:
+        raise InputError(f"QA_BACKEND={settings.backend} works with the built-in model only, not QA_MODEL="
+                         f"{settings.model!r}. Unset QA_BACKEND (or set it to torch).")
+    return settings.backend
+
+
 def model_id_for(settings: Settings) -> str:
-    """The id the configured embedder will have, known without loading it."""
+    """The id the configured embedder will have, known without loading it.
+
+    The fp32 ONNX backend keeps the torch backend's id on purpose: its vectors equal sentence-transformers' to
+    cosine 0.9999999 (float rounding; tests/test_onnx_embedder.py asserts > 0.99999), so an index built with either
+    backend is valid for both and switching costs no rebuild. int8 vectors differ (cosine about 0.98-0.99), so
+    that backend gets its own id and its own indexes.
+    """
     if settings.model == DEFAULT_MODEL:
         from qa.e5model import e5_model_id
 
-        return e5_model_id()
+        suffix = " onnx-int8" if backend_for(settings) == "onnx-int8" else ""
+        return e5_model_id() + suffix
+    backend_for(settings)  # refuses an ONNX backend for another model
     return f"sentence-transformers:{settings.model}"
 
 
 def load_embedder(settings: Settings, progress: Callable[[str], None] | None = None) -> Embedder:
-    """The configured embedder: the packaged multilingual-e5-small by default, else any sentence-transformers
-    model name or folder (``QA_MODEL``)."""
-    if settings.model == DEFAULT_MODEL:
-        from qa.e5model import e5_model_id, ensure_e5_model
-
-        folder = ensure_e5_model(settings.cache_dir / "models", progress=progress)
-        return SentenceTransformerEmbedder(str(folder), e5_model_id(), settings.query_prompt,
+    """The configured embedder: the packaged multilingual-e5-small by default (in ONNX Runtime unless
+    ``QA_BACKEND=torch``), else any sentence-transformers model name or folder (``QA_MODEL``)."""
+    backend = backend_for(settings)
+    if settings.model != DEFAULT_MODEL:
+        return SentenceTransformerEmbedder(settings.model, model_id_for(settings), settings.query_prompt,
                                            settings.passage_prompt, settings.batch_size)
-    return SentenceTransformerEmbedder(settings.model, model_id_for(settings), settings.query_prompt,
+    from qa.e5model import ensure_e5_model
+
+    folder = ensure_e5_model(settings.cache_dir / "models", progress=progress)
+    if backend != "torch":
+        from qa.onnx_embedder import OnnxEmbedder, ensure_onnx_model
+
+        try:
+            onnx_dir = ensure_onnx_model(folder, "int8" if backend == "onnx-int8" else "fp32", progress=progress)
+            return OnnxEmbedder(folder, onnx_dir, model_id_for(settings), settings.query_prompt,
+                                settings.passage_prompt, max_batch=settings.batch_size)
+        except ModelError as e:
+            if settings.backend != "auto":
+                raise
+            # Same vectors either way (see model_id_for), so torch is a safe fallback for the default.
+            if progress:
+                progress(f"{e} Using PyTorch instead.")
+    return SentenceTransformerEmbedder(str(folder), model_id_for(settings), settings.query_prompt,
                                        settings.passage_prompt, settings.batch_size)

