@@ -116,13 +116,14 @@ def stage_query(work: Path, eval_file: Path, rounds: int) -> dict[str, Any]:
     rows = load_eval_file(eval_file)
     result = evaluate(qa, rows)
     questions = [r["question"] for r in rows]
+    cache = getattr(qa.embedder, "_queries", None)  # qa.embedding.QueryCache
     for q in questions[:3]:
         qa.search(q)  # warm-up
     times = []
     for _ in range(rounds):
         for q in questions:
-            if hasattr(qa.embedder, "_query_cache"):
-                qa.embedder._query_cache.clear()  # every question embedded afresh, as a new user's would be
+            if cache is not None:
+                cache.clear()  # every question embedded afresh, as a new user's would be
             t = time.perf_counter()
             qa.search(q, 5)
             times.append((time.perf_counter() - t) * 1000)

@@ -41,6 +41,10 @@ class QueryCache:
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
     def encode(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray], dim: int) -> np.ndarray:
         """Vectors of ``texts`` in order; only those not remembered go through ``encode`` (once each)."""
         with self._lock:
