@@ -263,16 +263,13 @@ class OnnxEmbedder:
             return out
         encodings = self._tokenizer.encode_batch([prompt + t for t in texts])
         lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(lengths, kind="stable")
+        # Longest first, like sentence-transformers: the progress rate starts low, so the ETA errs long, not short.
+        order = np.argsort(-lengths, kind="stable")
         a = 0
         while a < len(order):
-            # Rows per batch: as many as fit in TOKENS_PER_BATCH at the longest length so far (at least one).
-            rows = 1
-            while a + rows < len(order) and rows < self.max_batch \
-                    and (rows + 1) * lengths[order[a + rows]] <= TOKENS_PER_BATCH:
-                rows += 1
+            width = int(lengths[order[a]])  # the batch's longest row
+            rows = max(1, min(self.max_batch, TOKENS_PER_BATCH // width, len(order) - a))
             idx = order[a:a + rows]
-            width = int(lengths[idx[-1]])
             input_ids = np.full((rows, width), self._pad_id, dtype=np.int64)
             mask = np.zeros((rows, width), dtype=np.int64)
             for r, i in enumerate(idx):
