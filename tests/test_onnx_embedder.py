@@ -218,3 +218,15 @@ def test_load_embedder_uses_onnx_and_falls_back_to_torch(monkeypatch, model_fold
     assert any("PyTorch instead" in m for m in messages)
     with pytest.raises(ModelError, match="export failed"):
         load_embedder(settings.with_overrides(backend="onnx"))
+
+
+@pytest.mark.model
+def test_int8_variant_is_close_but_not_equal(export, onnx):
+    link, fp32_folder, _ = export
+    folder = ensure_onnx_model(link, "int8")
+    assert folder != fp32_folder and onnx_embedder.is_complete(folder, link, "int8")
+    assert (folder / ONNX_FILE).stat().st_size < (fp32_folder / ONNX_FILE).stat().st_size
+    int8 = OnnxEmbedder(link, folder, model_id_for(Settings(backend="onnx-int8")), "query: ", "passage: ")
+    got, ref = int8.encode_passages(PASSAGES), onnx.encode_passages(PASSAGES)
+    cos = cosines(got, ref)
+    assert cos.min() > 0.97 and cos.max() < 0.99999  # near, and not the same vectors (hence its own model id)
