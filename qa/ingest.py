@@ -13,7 +13,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 2
+INGEST_VERSION = 3  # 3: soft hyphens and zero-width characters removed inside words
 
 
 @dataclass(frozen=True)

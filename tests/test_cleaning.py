@@ -38,6 +38,17 @@ def test_line_break_hyphenation():
     assert "samverkan mellan kommunerna och stärka hälso- och sjukvården" in c.text
 
 
+def test_soft_hyphens_and_zero_width_characters_are_removed_inside_words():
+    """regeringen.se pages hyphenate with soft hyphens: "nack\u00addelar" must be the word "nackdelar" (not "nack"
+    and "delar", which would make "Nacka" match it), and quotes must not carry invisible characters."""
+    raw = "För- och nack\u00addelar med revisions\u00adplikten.\u200b Slut \u00ad här."
+    c = clean_text(raw)
+    assert c.text == "För- och nackdelar med revisionsplikten. Slut här."
+    a = c.text.index("nackdelar")
+    oa, ob = c.original_span(a, a + len("nackdelar"))
+    assert raw[oa:ob] == "nack\u00addelar"
+
+
 def test_whitespace_and_paragraphs():
     raw = "Rubrik\n\nFörsta   stycket  fortsätter\npå nästa rad.\n\n\nAndra stycket.  \n"
     c = clean_text(raw)
@@ -58,7 +69,7 @@ def test_offsets_lead_back_to_the_original(case_text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab åäö-.\n 12\t")), max_size=400))
+@given(st.text(alphabet=st.sampled_from(list("ab åäö-.\n 12\t\u00ad\u200b")), max_size=400))
 def test_any_text_cleans_and_round_trips(raw):
     c = clean_text(raw)
     assert len(c.offsets) == len(c.text) + 1
