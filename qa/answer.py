@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.abstention import Evidence, missing_names, rare_known_names, should_abstain
+from qa.abstention import Evidence, absent_words, missing_names, rare_known_names, should_abstain
 from qa.conversation import prepare_turn
 from qa.language import expand_query
 from qa.retrieval import Hit
@@ -272,7 +272,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                         coverage=float(cover[order[0]]),
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
                                              for h in hits[:5]),
-                        rare_names=len(rare_known_names(rewritten, qa.index.lexical)))
+                        rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
+                        absent_words=len(absent_words(rewritten, qa.index.lexical)) if lang == "sv" else 0)
     if should_abstain(evidence):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)

@@ -34,3 +34,21 @@ def test_sentences_end_after_a_preposition_but_not_after_abbreviations():
 def test_person_names_listed_naturally():
     assert _person_names("borgarråden Anna König Jerlmyr och Joakim Larsson (båda M) och borgarrådet Lotta Edholm (FP)") \
         == "Anna König Jerlmyr, Joakim Larsson och Lotta Edholm"
+
+
+def test_a_rare_name_does_not_rescue_a_question_resting_on_a_word_the_documents_never_use():
+    """Among thousands of pages a place name turns up somewhere (a list of remissinstanser); the question's topic
+    word does not: the documents do not answer."""
+    from qa.abstention import Evidence, absent_words, rare_known_names, should_abstain
+    from qa.lexical import BM25Index
+
+    q = "Vad kostar det att bygga en ny tunnelbanelinje till Nacka?"
+    lex = BM25Index.build(["Remissinstanser: Nacka kommun, Mörbylånga kommun och Naturvårdsverket.",
+                           "Totalt beräknas den nya verksamheten kosta 86,4 miljoner kronor.",
+                           "Regeringen ger Trafikverket i uppdrag att bygga ny järnväg."])
+    assert absent_words(q, lex) == ["tunnelbanelinje"] and rare_known_names(q, lex) == ["Nacka"]
+    thin = {"top_dense": 0.80, "sentence_dense": 0.80, "coverage": 0.2, "passage_coverage": 0.4}
+    assert should_abstain(Evidence(**thin, rare_names=1, absent_words=1))
+    assert not should_abstain(Evidence(**thin, rare_names=1, absent_words=0))  # "Vilket parti tillhör Lotta Edholm?"
+    # a word used inside the documents' own inflection or compound is not absent
+    assert absent_words(q, BM25Index.build(["De nya tunnelbanelinjerna till Nacka."])) == []
