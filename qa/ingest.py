@@ -33,13 +33,16 @@ def list_corpus(corpus_dir: Path) -> list[CorpusFile]:
     """Supported files below ``corpus_dir``, sorted; hidden files and links pointing outside are left out (a broken
     link inside is listed, for the indexer to report)."""
     root = corpus_dir.resolve()
+    folders: dict[Path, bool] = {}  # folder -> lies inside the corpus once links are resolved (resolved once each)
     files = []
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
         if any(part.startswith(".") for part in rel.parts) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         try:
-            if not path.resolve().is_relative_to(root):
+            if path.parent not in folders:
+                folders[path.parent] = path.parent.resolve().is_relative_to(root)
+            if not folders[path.parent] or (path.is_symlink() and not path.resolve().is_relative_to(root)):
                 continue
             if not path.is_file() and not (path.is_symlink() and not path.exists()):
                 continue  # a broken link inside the corpus is kept, so the indexer names it

@@ -147,6 +147,13 @@ class BM25Index:
         base = next(iter(bases.values()), None)
         terms: dict[str, int] = dict(base.terms) if base else {}
         analyzer = base.analyzer() if base else Analyzer()
+        merged: list[Sequence[str] | Rows] = []  # neighbouring Rows become one slice (one per kept file otherwise)
+        for part in parts:
+            if isinstance(part, Rows) and merged and isinstance(merged[-1], Rows):
+                merged[-1] = Rows(part.index, [*merged[-1].rows, *part.rows])
+            else:
+                merged.append(part)
+        parts = merged
         fresh: list[tuple[list[int], list[int], list[float], int] | None] = []
         for part in parts:
             if isinstance(part, Rows):
