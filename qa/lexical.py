@@ -147,17 +147,14 @@ class BM25Index:
         base = next(iter(bases.values()), None)
         terms: dict[str, int] = dict(base.terms) if base else {}
         analyzer = base.analyzer() if base else Analyzer()
-        merged: list[Sequence[str] | Rows] = []  # neighbouring Rows become one slice (one per kept file otherwise)
-        for part in parts:
-            if isinstance(part, Rows) and merged and isinstance(merged[-1], Rows):
-                merged[-1] = Rows(part.index, [*merged[-1].rows, *part.rows])
-            else:
-                merged.append(part)
-        parts = merged
-        fresh: list[tuple[list[int], list[int], list[float], int] | None] = []
+        # (rows of base, None) or (None, term counts of new texts); neighbouring Rows become one slice
+        plan: list[tuple[list[int] | None, tuple[list[int], list[int], list[float], int] | None]] = []
         for part in parts:
             if isinstance(part, Rows):
-                fresh.append(None)
+                if plan and plan[-1][0] is not None:
+                    plan[-1][0].extend(part.rows)
+                else:
+                    plan.append((list(part.rows), None))
                 continue
             rows, cols, vals = [], [], []
             for i, text in enumerate(part):
@@ -165,15 +162,16 @@ class BM25Index:
                     rows.append(i)
                     cols.append(terms.setdefault(term, len(terms)))
                     vals.append(count)
-            fresh.append((rows, cols, vals, len(part)))
+            plan.append((None, (rows, cols, vals, len(part))))
         width = max(len(terms), 1)
         blocks = []
-        for part, new in zip(parts, fresh, strict=True):
-            if new is None:
-                assert isinstance(part, Rows) and base is not None
-                block = base.counts[np.asarray(part.rows, dtype=np.int64)].tocsr()
+        for kept, new in plan:
+            if kept is not None:
+                assert base is not None
+                block = base.counts[np.asarray(kept, dtype=np.int64)].tocsr()
                 block.resize((block.shape[0], width))
             else:
+                assert new is not None
                 rows, cols, vals, n = new
                 block = sparse.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=(n, width))
             blocks.append(block)

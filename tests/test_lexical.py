@@ -45,7 +45,7 @@ def test_an_update_scores_exactly_like_a_fresh_build():
     """Incremental indexing keeps old rows' counts and analyses only new text; the result must not differ."""
     old = BM25Index.build(DOCS)
     new_text = "Regional bostadsplanering och trafikplanering i Stockholms län."
-    updated = BM25Index.assemble([Rows(old, [3, 0]), [new_text], Rows(old, [2])])
+    updated = BM25Index.assemble([Rows(old, [3]), Rows(old, [0]), [new_text], Rows(old, [2])])
     fresh = BM25Index.build([DOCS[3], DOCS[0], new_text, DOCS[2]])
     for q in ("bostäder", "trafiken", "KSL mötesplats", "omsorgen om äldre", "regional planering", "Kollektivtrafik"):
         assert np.allclose(updated.scores(q), fresh.scores(q), atol=1e-6), q
