@@ -7,7 +7,8 @@ the documents' words for genre terms added on the lexical side (``qa.language.ex
 
 ``SearchBackend`` is the seam between retrieval and wherever the passages live: the local index folder
 (``qa.store.IndexData``: FAISS + BM25 in memory) implements it, and so could a search server (see the README,
-"Beyond one machine"). Retrieval asks it for four things only, each by passage number.
+"Beyond one machine"). Retrieval asks it for its size, a passage, dense neighbours, dense scores of given
+passages, and lexical matches — each by passage number.
 """
 
 from __future__ import annotations
