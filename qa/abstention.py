@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from qa.lexical import is_affix
+
 # Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most abstentions on
 # unanswerable SweQUAD-MC train questions while abstaining on at most 2% of answerable ones.
 MIN_TOP_DENSE = 0.86
@@ -47,7 +49,7 @@ def _names(question: str, lexical: Any) -> list[tuple[str, int | None]]:
     analyzer = lexical.analyzer()
     out = []
     for m in _NAME.finditer(question.strip()):
-        terms = [t for t in analyzer.terms(m.group(1)) if not t.startswith(("^", "$"))]
+        terms = [t for t in analyzer.terms(m.group(1)) if not is_affix(t)]
         if not terms:
             continue
         dfs = [int(lexical.matrix.indptr[lexical.terms[t] + 1] - lexical.matrix.indptr[lexical.terms[t]])

@@ -21,6 +21,7 @@ import numpy as np
 from qa.abstention import Evidence, absent_words, missing_names, rare_known_names, should_abstain
 from qa.conversation import prepare_turn
 from qa.language import expand_query
+from qa.lexical import is_affix
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
 from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
@@ -235,7 +236,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                       rewritten=rewritten)
 
     analyzer = qa.index.lexical.analyzer()
-    q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not t.startswith(("^", "$"))]
+    q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
     weights = _idf_weights(qa, q_terms, lang)
     names = missing_names(rewritten, qa.index.lexical) if lang == "sv" else []
     if names:

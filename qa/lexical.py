@@ -86,11 +86,17 @@ def is_affix(term: str) -> bool:
     return term[:1] in ("^", "$")
 
 
-# Chosen on SweQUAD-MC train (benchmarks/retrieval.py --lexical-grid): Lucene's k1 1.2 / b 0.75 with stems, folded
+# Chosen on SweQUAD-MC train (exploratory sweeps over this class, not kept as a script; README "Retrieval
+# benchmarks" lists the levers and numbers): Lucene's k1 1.2 / b 0.75 with stems, folded
 # stems and full-weight affixes gave R@1 0.626; folded stems alone with k1 0.9 / b 0.4, 0.701; affixes at 0.1 keep
 # compounds findable for 0.4 points of fused R@1 (0.717 vs 0.721).
 K1, B, AFFIX_WEIGHT = 0.9, 0.4, 0.1
 ANALYZER_VERSION = 2  # what Analyzer emits; stored counts from another version must be re-analysed
+
+
+def _idf(n: int, df: np.ndarray | int) -> np.ndarray | float:
+    """BM25's inverse document frequency of terms in ``df`` of ``n`` passages (never negative)."""
+    return np.log1p((n - df + 0.5) / (df + 0.5))
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ class BM25Index:
         avg = np.maximum(lengths.mean(axis=1, keepdims=True), 1e-9) if n else np.ones((2, 1))
         norm = K1 * (1 - B + B * lengths / avg)
         df = np.bincount(coo.col, minlength=width).astype(np.float64)
-        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        idf = _idf(n, df)
         tf = coo.data.astype(np.float64)
         weights = tf * (K1 + 1) / (tf + norm[is_aff.astype(np.int64), coo.row]) * idf[coo.col]
         weights[is_aff] *= AFFIX_WEIGHT
@@ -198,8 +204,7 @@ class BM25Index:
         if col is None:
             return 0.0
         n = self.matrix.shape[0]
-        df = self.matrix.indptr[col + 1] - self.matrix.indptr[col]
-        return float(np.log1p((n - df + 0.5) / (df + 0.5)))
+        return float(_idf(n, self.matrix.indptr[col + 1] - self.matrix.indptr[col]))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for ``query`` (repeated query terms count once)."""

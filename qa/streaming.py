@@ -49,9 +49,7 @@ class Verified:
 def settled_text(reply: str) -> str:
     """The part of a growing reply that later chunks cannot change: reasoning blocks removed, an unclosed
     ``<think>`` and all after it left out, white space collapsed (as ``generate.clean_reply`` does)."""
-    text = re.sub(r"<think>.*?</think>", " ", reply, flags=re.DOTALL | re.IGNORECASE)
-    text = re.split(r"<think>", text, maxsplit=1, flags=re.IGNORECASE)[0]
-    return re.sub(r"\s+", " ", text).strip()
+    return re.split(r"<think>", generate.clean_reply(reply), maxsplit=1, flags=re.IGNORECASE)[0].strip()
 
 
 class SentenceCutter:
