@@ -30,6 +30,7 @@ def main() -> int:
             log(f"No index in {settings.index_dir}/ yet: building it from {settings.corpus_dir}/ …")
             index_corpus(settings, log=log)
             qa = open_qa(settings, log=log)
+        qa.embedder.encode_queries(["start"])  # the question model loads now, not at the first question
         demo = build_app(qa, settings)
     except QAError as e:
         log(f"Fel/Error: {e}")

@@ -15,8 +15,12 @@ answers. The JSON gives the share of questions whose answer sentence stands in a
 
     python benchmarks/retrieval.py                       # SweQUAD-MC and SweFAQ, dev+test, default fusion
     python benchmarks/retrieval.py --split train --alphas 0.3,0.4,0.5,0.6,0.7   # tune the fusion weight on train
+    python benchmarks/retrieval.py --backend onnx,onnx-int8   # the same, once per embedder backend, and the loss
 
-Prints a table and writes benchmarks/results/retrieval.json.
+``--backend`` runs everything once per QA_BACKEND value (each builds its own index) and prints, for every
+backend after the first, the change in R@1 / R@5 in points against the first.
+
+Prints a table and writes benchmarks/results/retrieval.json (with ``--backend``: retrieval_backends.json).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from qa.embedding import Embedder, backend_for  # noqa: E402
 from qa.retrieval import DEFAULT_ALPHA, Hit, Retriever  # noqa: E402
 from qa.service import index_corpus, open_qa  # noqa: E402
 from qa.settings import Settings  # noqa: E402
@@ -100,17 +105,19 @@ def _rank(hits: list[Hit], q: Question, same_sentence: bool = False) -> int | No
 
 
 def run(name: str, texts: dict[str, str], questions: list, alphas: list[float], work: Path,
-        chunk_chars: int | None = None) -> list[dict]:
+        chunk_chars: int | None = None, embedder: Embedder | None = None, backend: str | None = None) -> list[dict]:
+    """Index ``texts`` in ``work/name`` and search ``questions``; one row of recall figures per fusion weight."""
     corpus = work / name / "corpus"
     corpus.mkdir(parents=True)
     for doc_id, text in texts.items():
         (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     settings = Settings.from_env().with_overrides(corpus_dir=corpus, index_dir=work / name / "index",
-                                                  chunk_chars=chunk_chars)
+                                                  chunk_chars=chunk_chars, backend=backend)
     t0 = time.monotonic()
-    report = index_corpus(settings, log=lambda m: print(m, file=sys.stderr))
+    report = index_corpus(settings, embedder, log=lambda m: print(m, file=sys.stderr))
     index_seconds = time.monotonic() - t0
-    qa = open_qa(settings)
+    qa = open_qa(settings, embedder)
+    qa.embedder.encode_queries(["Vad är en uppvärmning?"])  # a model loaded on first use loads now, not in the timing
     comparable_texts = {doc_id: comparable(text) for doc_id, text in texts.items()}
     shared = sum(1 for q in questions if q.sentence and any(
         q.sentence in text for doc_id, text in comparable_texts.items() if doc_id != q.gold))
@@ -123,7 +130,8 @@ def run(name: str, texts: dict[str, str], questions: list, alphas: list[float], 
         ranks = [_rank(hits, q) for q, hits in zip(questions, results, strict=True)]
         n = len(ranks)
         row = {
-            "dataset": name, "alpha": alpha, "chunk_chars": settings.chunk_chars, "questions": n,
+            "dataset": name, "backend": backend_for(settings), "model": qa.embedder.model_id, "alpha": alpha,
+            "chunk_chars": settings.chunk_chars, "questions": n,
             "passages": report.passages,
             **{f"R@{k}": round(sum(r is not None and r <= k for r in ranks) / n, 3) for k in (1, 5, 10)},
             "MRR@10": round(sum(1 / r for r in ranks if r) / n, 3),
@@ -148,28 +156,43 @@ def main() -> None:
     ap.add_argument("--alphas", default=str(DEFAULT_ALPHA), help="dense weights in the fusion, comma-separated")
     ap.add_argument("--datasets", default="swequad,swefaq")
     ap.add_argument("--chunk-chars", type=int, help="passage size target (default: QA_CHUNK_CHARS or 900)")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "retrieval.json")
+    ap.add_argument("--backend", help="comma-separated QA_BACKEND values to compare (default: QA_BACKEND or auto)")
+    ap.add_argument("--out", type=Path, help="default benchmarks/results/retrieval.json (retrieval_backends.json "
+                                               "with --backend)")
     args = ap.parse_args()
     splits = set(args.split.split(","))
     alphas = [float(a) for a in args.alphas.split(",")]
+    backends: list[str | None] = list(args.backend.split(",")) if args.backend else [None]
+    out = args.out or ROOT / "benchmarks" / "results" / ("retrieval_backends.json" if args.backend
+                                                         else "retrieval.json")
     rows = []
-    with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
-        for name in args.datasets.split(","):
-            texts, qs = {"swequad": swequad, "swefaq": swefaq}[name](splits)
-            if not qs:
-                print(f"{name}: no questions in split {args.split} (SweFAQ has only dev and test)", file=sys.stderr)
-                continue
-            rows += run(name, texts, qs, alphas, Path(tmp), args.chunk_chars)
+    for backend in backends:
+        with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
+            for name in args.datasets.split(","):
+                texts, qs = {"swequad": swequad, "swefaq": swefaq}[name](splits)
+                if not qs:
+                    print(f"{name}: no questions in split {args.split} (SweFAQ has only dev and test)",
+                          file=sys.stderr)
+                    continue
+                rows += run(name, texts, qs, alphas, Path(tmp), args.chunk_chars, backend=backend)
     print(f"\nsplits: {args.split}")
-    print(f"{'dataset':<8} {'chunk':>5} {'alpha':>5} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6} "
-          f"{'R@1 ss':>6} {'R@5 ss':>6} {'index s':>8} {'ms/q':>6}")
+    print(f"{'dataset':<8} {'backend':<9} {'chunk':>5} {'alpha':>5} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} "
+          f"{'MRR':>6} {'R@1 ss':>6} {'R@5 ss':>6} {'index s':>8} {'ms/q':>6}")
     for r in rows:
-        print(f"{r['dataset']:<8} {r['chunk_chars']:>5} {r['alpha']:>5.2f} {r['questions']:>5} {r['R@1']:>6.3f} "
-              f"{r['R@5']:>6.3f} {r['R@10']:>6.3f} {r['MRR@10']:>6.3f} "
+        print(f"{r['dataset']:<8} {r['backend']:<9} {r['chunk_chars']:>5} {r['alpha']:>5.2f} {r['questions']:>5} "
+              f"{r['R@1']:>6.3f} {r['R@5']:>6.3f} {r['R@10']:>6.3f} {r['MRR@10']:>6.3f} "
               f"{_cell(r.get('R@1 same sentence'))} {_cell(r.get('R@5 same sentence'))} "
               f"{r['index_s']:>8.1f} {r['query_ms']:>6.1f}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"splits": args.split, "rows": rows}, indent=1), encoding="utf-8")
+    if len(backends) > 1:
+        print(f"\nchange against {rows[0]['backend']}, in points (100 x recall):")
+        first = {(r["dataset"], r["alpha"]): r for r in rows if r["backend"] == rows[0]["backend"]}
+        for r in rows:
+            ref = first.get((r["dataset"], r["alpha"]))
+            if ref is not None and r is not ref:
+                print(f"{r['dataset']:<8} {r['backend']:<9} alpha {r['alpha']:.2f}: "
+                      + ", ".join(f"{k} {100 * (r[k] - ref[k]):+.1f}" for k in ("R@1", "R@5", "R@10")))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"splits": args.split, "rows": rows}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

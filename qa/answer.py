@@ -20,6 +20,7 @@ import numpy as np
 
 from qa.abstention import Evidence, absent_words, missing_names, rare_known_names, should_abstain
 from qa.conversation import prepare_turn
+from qa.embedding import sentence_encoder
 from qa.language import expand_query
 from qa.lexical import is_affix
 from qa.retrieval import Hit
@@ -257,7 +258,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
     texts = [f"{c.hit.passage.actor}: {c.hit.passage.text[c.start:c.end]}" for c in cands]
     qvec = qa.embedder.encode_queries([rewritten])[0]
-    svecs = qa.embedder.encode_passages(texts)
+    svecs = sentence_encoder(qa.embedder)(texts)
     dense = svecs @ qvec
     cover = np.array([_coverage(analyzer, t, weights) for t in texts])
     prior = np.array([c.hit.score for c in cands])

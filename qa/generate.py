@@ -25,6 +25,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from qa.answer import Answer, Citation, extractive_answer
 from qa.conversation import prepare_turn
+from qa.embedding import sentence_encoder
 from qa.errors import QAError
 from qa.retrieval import Hit
 from qa.verify import Checked, Checker, Source, split_generated
@@ -173,7 +174,7 @@ def prepare_request(qa: Any, question: str, history: list[dict[str, str]] | None
 
 
 def checker_for(qa: Any) -> Checker:
-    return Checker(qa.index.lexical.analyzer(), embed=qa.embedder.encode_passages)
+    return Checker(qa.index.lexical.analyzer(), embed=sentence_encoder(qa.embedder))
 
 
 def fallback(qa: Any, req: Request, reason: str, unsupported: list[str] | None = None) -> Answer:

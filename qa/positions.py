@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.embedding import sentence_encoder
 from qa.passages import Passage
 from qa.sentences import sentence_spans
 
@@ -125,7 +126,7 @@ def speaker_positions(topic: str, passages: Sequence[Passage], vectors: np.ndarr
     quotes: dict[int, tuple[float, int, int]] = {}
     if spans:
         texts = [passages[rows[r][1][0]].text[a:b] for r, a, b, _ in spans]
-        scores = np.asarray(embedder.encode_passages(texts), dtype=np.float32) @ q
+        scores = np.asarray(sentence_encoder(embedder)(texts), dtype=np.float32) @ q
         for (r, a, b, c), s in zip(spans, scores, strict=True):
             score = float(s) + LEXICAL_WEIGHT * c
             if r not in quotes or score > quotes[r][0]:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.embedding import Embedder, load_embedder, model_id_for
-from qa.errors import IndexIncompatibleError
+from qa.errors import IndexIncompatibleError, QAError
 from qa.indexer import IndexReport, build_index
 from qa.retrieval import Hit, Retriever
-from qa.settings import Settings
+from qa.settings import BACKENDS, Settings
 from qa.store import IndexData, load_index
 
 
@@ -31,10 +31,23 @@ def open_qa(settings: Settings, embedder: Embedder | None = None, log: Callable[
     if index.model_id != expected:
         raise IndexIncompatibleError(
             f"The index in {settings.index_dir}/ was built with the model {index.model_id!r}, but {expected!r} "
-            "is configured (QA_MODEL). Rebuild it: python -m qa index"
+            f"is configured (QA_MODEL, QA_BACKEND). Rebuild it: python -m qa index{_backend_hint(settings, index)}"
         )
     embedder = embedder or load_embedder(settings, progress=log)
     return QA(settings, index, embedder, Retriever(index, embedder))
+
+
+def _backend_hint(settings: Settings, index: IndexData) -> str:
+    """The hint ' (or set QA_BACKEND=… to search it as it is)' when another backend of the same model built the
+    index (e.g. an fp32 index from before int8 passages became the default), else nothing."""
+    for backend in BACKENDS:
+        if backend != settings.backend and backend != "auto":
+            try:
+                if model_id_for(settings.with_overrides(backend=backend)) == index.model_id:
+                    return f" (or set QA_BACKEND={backend} to search it as it is)"
+            except QAError:  # that backend does not work with this model
+                continue
+    return ""
 
 
 def index_corpus(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] = print,
