@@ -170,7 +170,25 @@ def ensure_onnx_model(model_folder: Path, variant: str = "fp32", progress: Progr
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     say(f"ONNX model ready in {final} ({time.perf_counter() - started:.1f} s).")
+    freed = remove_old_exports(model_folder)
+    if freed:
+        say(f"Removed {len(freed)} export(s) of an earlier version from the model cache: {', '.join(freed)}.")
     return final
+
+
+def remove_old_exports(model_folder: Path) -> list[str]:
+    """Delete exports of ``model_folder`` made by earlier export versions (each about 500 MB; nothing reads them
+    any more: the folder name carries the version). Returns the names removed. A process still running an old
+    version keeps its loaded session; if it loads again, it exports its own version anew."""
+    removed = []
+    for version in range(1, EXPORT_VERSION):
+        for variant in VARIANTS:
+            old = model_folder.parent / f"{model_folder.name}-onnx-{variant}-e{version}"
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+                if not old.exists():
+                    removed.append(old.name)
+    return removed
 
 
 def is_complete(folder: Path, model_folder: Path, variant: str) -> bool:

@@ -338,3 +338,20 @@ def test_default_embedder_questions_are_fp32_and_passages_int8(model_folder, onn
     cos = cosines(emb.encode_passages(PASSAGES), onnx.encode_passages(PASSAGES))
     assert cos.min() > 0.998 and cos.max() < 0.99999
     assert emb.loaded == ("passages", "questions")
+
+
+def test_exports_of_earlier_versions_are_removed_from_the_cache(tmp_path):
+    """An upgrade that changes the export leaves no half-gigabyte folders behind; nothing else is touched."""
+    model = tmp_path / "multilingual-e5-small-q4-abc-c1"
+    model.mkdir()
+    current = onnx_embedder.onnx_folder(model, "int8")
+    keep = [model, current, tmp_path / "another-model-onnx-fp32-e1"]
+    old = [tmp_path / f"{model.name}-onnx-{variant}-e1" for variant in ("fp32", "int8")]
+    for folder in keep + old:
+        folder.mkdir(exist_ok=True)
+        (folder / "model.onnx").write_bytes(b"x")
+    removed = onnx_embedder.remove_old_exports(model)
+    assert sorted(removed) == sorted(f.name for f in old)
+    assert not any(f.exists() for f in old)
+    assert all((f / "model.onnx").exists() for f in keep)
+    assert onnx_embedder.remove_old_exports(model) == []
