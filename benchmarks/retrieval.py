@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from qa.cleaning import INVISIBLE  # noqa: E402
 from qa.embedding import Embedder, backend_for  # noqa: E402
 from qa.retrieval import DEFAULT_ALPHA, Hit, Retriever  # noqa: E402
 from qa.service import index_corpus, open_qa  # noqa: E402
@@ -45,14 +46,13 @@ from qa.settings import Settings  # noqa: E402
 DATA = ROOT.parent / "shared" / "datasets"
 
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
 
 
 def comparable(text: str) -> str:
-    """Text as compared for "the passage holds the answer span": no soft hyphens or zero-width characters,
-    whitespace (no-break spaces included) collapsed, lower case."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip().lower()
+    """Text as compared for "the passage holds the answer span": without the characters cleaning drops inside
+    words (``qa.cleaning.INVISIBLE``), whitespace (no-break spaces included) collapsed, lower case."""
+    return _SPACE.sub(" ", INVISIBLE.sub("", text)).strip().lower()
 
 
 def _jsonl(path: Path) -> list[dict]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from qa.lexical import is_affix
+from qa.lexical import COMPOUND_LETTERS, is_affix
 
 # Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most abstentions on
 # unanswerable SweQUAD-MC train questions while abstaining on at most 2% of answerable ones.
@@ -21,7 +21,6 @@ MIN_TOP_DENSE = 0.86
 MIN_PASSAGE_COVERAGE = 0.55
 RARE_SHARE = 0.05  # a name in at most this share of passages (or a handful, in a small corpus) is specific
 RARE_COUNT = 3
-LONG_WORD = 9  # letters: a word this long is specific (mostly a compound noun), as in qa.lexical's affix rule
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÅÄÖ][\wåäöé-]{2,})")
 
@@ -74,7 +73,7 @@ def absent_words(question: str, lexical: Any) -> list[str]:
     analyzer = lexical.analyzer()
     out = []
     for w in analyzer.words(question):
-        if len(w) < LONG_WORD or any(c.isdigit() for c in w):
+        if len(w) < COMPOUND_LETTERS or any(c.isdigit() for c in w):
             continue
         if not any(t in lexical.terms for t in analyzer.terms(w, query=True)):
             out.append(w)

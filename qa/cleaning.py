@@ -29,7 +29,8 @@ _PAGE_LINE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, word joiner, BOM
+# Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"')]$")
 # Words after a hanging hyphen that show the hyphen is real: "hälso- och sjukvård", "för- eller nackdelar".
 _CONJUNCTIONS = frozenset({"och", "eller", "samt", "respektive", "resp.", "som", "till", "and", "or"})
@@ -76,7 +77,7 @@ class _Line:
 
     @property
     def blank(self) -> bool:
-        return not _INVISIBLE.sub("", self.text).strip()
+        return not INVISIBLE.sub("", self.text).strip()
 
     @property
     def content(self) -> str:
@@ -282,7 +283,7 @@ def _estimate_early_pages(
 
 
 def _emit_line(out: _Builder, line: _Line, prev: _Line | None, vocab: set[str], joined: bool) -> None:
-    words = [m for m in _WORD.finditer(line.text) if _INVISIBLE.sub("", m.group())]  # a lone soft hyphen is no word
+    words = [m for m in _WORD.finditer(line.text) if INVISIBLE.sub("", m.group())]  # a lone soft hyphen is no word
     for j, m in enumerate(words):
         word, start = m.group(), line.start + m.start()
         if j == 0 and joined:
@@ -316,9 +317,9 @@ def _hanging_hyphen_joins(out: _Builder, next_word: str, vocab: set[str]) -> boo
 def _emit_word(out: _Builder, word: str, start: int, vocab: set[str]) -> None:
     """Emit a word, removing an extraction hyphen inside it when the joined word is known ("Stadslednings-kontoret"),
     and invisible characters: web pages hyphenate with soft hyphens ("nack\u00addelar" is "nackdelar")."""
-    if _INVISIBLE.search(word):
+    if INVISIBLE.search(word):
         pos = 0
-        for m in _INVISIBLE.finditer(word):
+        for m in INVISIBLE.finditer(word):
             if m.start() > pos:
                 out.add(word[pos:m.start()], start + pos)
             pos = m.end()

@@ -32,6 +32,8 @@ STOPWORDS = frozenset(
         "says", "said", "write", "writes", "wrote", "according"
     ]
 )
+# A passage word this long (mostly a Swedish compound) also yields its heads and tails as affix terms.
+COMPOUND_LETTERS = 9
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 
 
@@ -75,7 +77,7 @@ class Analyzer:
         terms = [folded]
         if query:
             terms += ["^" + folded, "$" + folded]
-        elif len(w) >= 9:
+        elif len(w) >= COMPOUND_LETTERS:
             terms += ["^" + folded[:i] for i in range(4, len(folded) - 3)]
             terms += ["$" + folded[-i:] for i in range(4, len(folded) - 3)]
             terms += ["^" + folded, "$" + folded]
