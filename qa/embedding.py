@@ -159,6 +159,19 @@ def model_id_for(settings: Settings) -> str:
     return f"sentence-transformers:{settings.model}"
 
 
+def follow_index(settings: Settings, index_model_id: str | None) -> Settings:
+    """``QA_BACKEND=auto`` follows an index that exists: one the built-in model built with fp32 passages (with
+    ``QA_BACKEND=onnx`` or ``torch``, or before int8 passages became the default) is searched and updated in fp32,
+    instead of being refused by search and re-embedded in full by ``qa index``. Questions are fp32 either way, so
+    search is the same as before; only a new index gets int8 passages. An explicit backend is kept as given."""
+    if settings.backend != "auto" or settings.model != DEFAULT_MODEL or not index_model_id:
+        return settings
+    fp32 = settings.with_overrides(backend="onnx")
+    if index_model_id != model_id_for(settings) and index_model_id == model_id_for(fp32):
+        return fp32
+    return settings
+
+
 def load_embedder(settings: Settings, progress: Callable[[str], None] | None = None) -> Embedder:
     """The configured embedder: the packaged multilingual-e5-small by default (passages int8 and questions fp32
     in ONNX Runtime, each loaded on first use; ``QA_BACKEND=onnx`` for fp32 throughout, ``torch`` for PyTorch),

@@ -92,8 +92,14 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             log(f"Rebuilding from scratch: {e}")
             old_manifest = None
         old: IndexData | None = None
-        if old_manifest and old_manifest.get("settings") == _settings_key(settings) \
-                and old_manifest.get("model") == model_id:
+        if old_manifest and old_manifest.get("model") != model_id:
+            log(f"The index was built with the model {old_manifest.get('model')!r}; every passage is embedded "
+                f"again with {model_id!r}.")
+        elif old_manifest and old_manifest.get("settings") != _settings_key(settings):
+            changed = sorted(k for k, v in _settings_key(settings).items()
+                             if old_manifest.get("settings", {}).get(k) != v)
+            log(f"The index was built with other settings ({', '.join(changed)}); every passage is embedded again.")
+        elif old_manifest:
             try:
                 old = load_index(settings.index_dir)
             except QAError as e:

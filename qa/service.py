@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa.embedding import Embedder, load_embedder, model_id_for
+from qa.embedding import Embedder, follow_index, load_embedder, model_id_for
 from qa.errors import IndexIncompatibleError, QAError
 from qa.indexer import IndexReport, build_index
 from qa.retrieval import Hit, Retriever
 from qa.settings import BACKENDS, Settings
-from qa.store import IndexData, load_index
+from qa.store import IndexData, load_index, read_manifest
 
 
 @dataclass
@@ -27,6 +27,8 @@ class QA:
 def open_qa(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] | None = None) -> QA:
     """Load the index and the model it was built with. Never builds an index (see ``index_corpus``)."""
     index = load_index(settings.index_dir)
+    if embedder is None:
+        settings = follow_index(settings, index.model_id)
     expected = embedder.model_id if embedder else model_id_for(settings)
     if index.model_id != expected:
         raise IndexIncompatibleError(
@@ -52,6 +54,17 @@ def _backend_hint(settings: Settings, index: IndexData) -> str:
 
 def index_corpus(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] = print,
                  progress_stream: object = None) -> IndexReport:
+    if embedder is None:
+        try:
+            existing = read_manifest(settings.index_dir)
+        except QAError:  # unreadable: build_index says so and starts afresh
+            existing = None
+        followed = follow_index(settings, existing.get("model") if existing else None)
+        if followed is not settings:
+            log("The index holds fp32 passage vectors; changed files are embedded the same way. For int8 passages "
+                "(about twice as fast to build, recall within a point), rebuild it once: "
+                "QA_BACKEND=onnx-int8 python -m qa index")
+        settings = followed
     model_id = embedder.model_id if embedder else model_id_for(settings)
 
     def factory() -> Embedder:

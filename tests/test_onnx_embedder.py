@@ -146,24 +146,44 @@ def test_int8_embedder_loads_each_side_only_when_used():
     assert sentence_encoder(FakeEmbedder()).__name__ == "encode_passages"  # other embedders: unchanged
 
 
-def test_an_fp32_index_is_refused_under_int8_and_rebuilt_by_index(settings):
-    """An index built before int8 passages became the default (fp32 vectors, the torch id) is not searched with
-    the new default's id: search says to rebuild (or to pick fp32), and `qa index` re-embeds every passage."""
+def test_auto_keeps_an_fp32_index_and_an_explicit_int8_rebuilds_it(settings, monkeypatch):
+    """An index built with fp32 passages (QA_BACKEND=onnx, or before int8 became the default) keeps working after
+    the upgrade: under auto, search and the web app open it with the fp32 embedder instead of refusing it, and
+    `qa index` embeds a changed file in fp32 beside the kept vectors instead of re-embedding the whole archive. Only
+    an explicit int8 backend rebuilds it, saying why; an fp32 backend then refuses the int8 index."""
     fp32 = FakeEmbedder()
     fp32.model_id = model_id_for(settings.with_overrides(backend="onnx"))
     index_corpus(settings, fp32, log=lambda m: None)
-    assert settings.backend == "auto"
-    with pytest.raises(IndexIncompatibleError) as err:
-        open_qa(settings)  # refused before any model is loaded
-    assert "python -m qa index" in str(err.value) and "QA_BACKEND=onnx" in str(err.value)
-    open_qa(settings.with_overrides(backend="onnx"), fp32)  # fp32 as before: still fine
+    assert settings.backend == "auto" and model_id_for(settings) != fp32.model_id
+    loaded: list[str] = []
+
+    def fake_load(s: Settings, progress=None) -> FakeEmbedder:
+        loaded.append(s.backend)
+        return fp32
+
+    monkeypatch.setattr("qa.service.load_embedder", fake_load)
+    qa = open_qa(settings)
+    assert loaded == ["onnx"] and qa.settings.backend == "onnx" and qa.search("Vem är föredragande borgarråd?")
+
+    (settings.corpus_dir / "ny.txt").write_text("Kommunstyrelsen beslutar om budgeten för 2015.", encoding="utf-8")
+    before = fp32.passages_encoded
+    log: list[str] = []
+    report = index_corpus(settings, log=log.append)
+    assert report.embedded_passages == fp32.passages_encoded - before == 1 and report.passages > 1
+    assert read_manifest(settings.index_dir)["model"] == fp32.model_id
+    assert any("QA_BACKEND=onnx-int8 python -m qa index" in m for m in log)
+
     int8 = FakeEmbedder()
-    int8.model_id = model_id_for(settings)
-    report = index_corpus(settings, int8, log=lambda m: None)
-    assert int8.passages_encoded == report.passages == fp32.passages_encoded  # all of them again, none reused
-    assert read_manifest(settings.index_dir)["model"] == model_id_for(settings) != fp32.model_id
+    int8.model_id = model_id_for(settings.with_overrides(backend="onnx-int8"))
+    log.clear()
+    report = index_corpus(settings.with_overrides(backend="onnx-int8"), int8, log=log.append)
+    assert int8.passages_encoded == report.passages == report.embedded_passages  # all of them again
+    assert any("every passage is embedded again" in m and fp32.model_id in m for m in log)
+    assert read_manifest(settings.index_dir)["model"] == int8.model_id
     with pytest.raises(IndexIncompatibleError, match="QA_BACKEND=onnx-int8"):
         open_qa(settings.with_overrides(backend="onnx"))
+    open_qa(settings)  # auto: the int8 index as it is
+    assert loaded[-1] == "auto"
 
 
 # --------------------------------------------------------------------------- the real model
