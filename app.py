@@ -1,6 +1,7 @@
 """``python app.py`` — the web chat over the decision papers (logic in qa/webapp.py).
 
-Builds the index from the corpus when there is none. Listens on 127.0.0.1:7860 unless GRADIO_SERVER_NAME /
+Builds the index from the corpus when there is none, and updates it when this version or the configuration
+cannot search it as it is. Listens on 127.0.0.1:7860 unless GRADIO_SERVER_NAME /
 GRADIO_SERVER_PORT say otherwise; QA_MCP=1 also serves the app as an MCP server (needs gradio[mcp]).
 """
 
@@ -14,7 +15,7 @@ import time
 
 def main() -> int:
     started = time.perf_counter()
-    from qa.errors import NoIndexError, QAError
+    from qa.errors import IndexIncompatibleError, NoIndexError, QAError
     from qa.service import index_corpus, open_qa
     from qa.settings import Settings
     from qa.webapp import build_app, launch_options
@@ -28,6 +29,10 @@ def main() -> int:
             qa = open_qa(settings, log=log)
         except NoIndexError:
             log(f"No index in {settings.index_dir}/ yet: building it from {settings.corpus_dir}/ …")
+            index_corpus(settings, log=log)
+            qa = open_qa(settings, log=log)
+        except IndexIncompatibleError as e:  # made by another version or configuration: the corpus is the source
+            log(f"{e}\nUpdating it now from {settings.corpus_dir}/ …")
             index_corpus(settings, log=log)
             qa = open_qa(settings, log=log)
         qa.embedder.encode_queries(["start"])  # the question model loads now, not at the first question

@@ -92,16 +92,20 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             log(f"Rebuilding from scratch: {e}")
             old_manifest = None
         old: IndexData | None = None
+        key = _settings_key(settings)
+        changed = sorted(k for k, v in key.items() if (old_manifest or {}).get("settings", {}).get(k) != v)
+        # only the lexical analyzer changed: the vectors stay, the passages' words are analysed again
+        relex = changed == ["analyzer"]
         if old_manifest and old_manifest.get("model") != model_id:
             log(f"The index was built with the model {old_manifest.get('model')!r}; every passage is embedded "
                 f"again with {model_id!r}.")
-        elif old_manifest and old_manifest.get("settings") != _settings_key(settings):
-            changed = sorted(k for k, v in _settings_key(settings).items()
-                             if old_manifest.get("settings", {}).get(k) != v)
+        elif old_manifest and changed and not relex:
             log(f"The index was built with other settings ({', '.join(changed)}); every passage is embedded again.")
         elif old_manifest:
+            if relex:
+                log("The lexical analyzer changed: the passages' words are analysed again; their vectors are kept.")
             try:
-                old = load_index(settings.index_dir)
+                old = load_index(settings.index_dir, any_analyzer=relex)
             except QAError as e:
                 log(f"Rebuilding from scratch: {e}")
         old_files: dict[str, Any] = old.manifest.get("files", {}) if old else {}
@@ -161,7 +165,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         skipped_now = {source for source, _ in report.skipped}
         report.removed = sum(1 for s in old_files if s not in sources_now and s not in skipped_now)
 
-        if old and not to_embed and report.removed == 0 and len(kept) == len(old_files):
+        if old and not relex and not to_embed and report.removed == 0 and len(kept) == len(old_files):
             report.unchanged = True
             report.passages = len(old.passages)
             report.seconds = time.monotonic() - t0
@@ -184,7 +188,8 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
                 assert old is not None and old_rows is not None
                 passages.extend(old.passages[i] for i in old_rows)
                 rows.append(old.vectors[old_rows])
-                lexical_parts.append(Rows(old.lexical, old_rows))
+                lexical_parts.append([old.passages[i].index_text() for i in old_rows] if relex
+                                     else Rows(old.lexical, old_rows))
                 n = len(old_rows)
             else:
                 passages.extend(fresh)
@@ -195,7 +200,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             manifest_files[f.source] = dict(info, passages=n)
         vectors = np.vstack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
         lexical = BM25Index.assemble(lexical_parts)
-        manifest = {"model": embedder.model_id, "dim": embedder.dim, "settings": _settings_key(settings),
+        manifest = {"model": embedder.model_id, "dim": embedder.dim, "settings": key,
                     "files": manifest_files, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_generation(settings.index_dir, manifest, passages, vectors, lexical)
         report.passages = len(passages)

@@ -192,8 +192,9 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
                                      "Rebuild it: python -m qa index") from None
 
 
-def load_index(index_dir: Path, verify: bool = True) -> IndexData:
-    """Load the live generation. Raises NoIndexError / IndexIncompatibleError with the command that fixes it."""
+def load_index(index_dir: Path, verify: bool = True, any_analyzer: bool = False) -> IndexData:
+    """Load the live generation. Raises NoIndexError / IndexIncompatibleError with the command that fixes it.
+    ``any_analyzer``: accept lexical counts of another analyzer version (the indexer re-analyses them)."""
     import faiss
 
     gen = current_generation(index_dir)
@@ -218,7 +219,7 @@ def load_index(index_dir: Path, verify: bool = True) -> IndexData:
             passages = [Passage.from_json(json.loads(line)) for line in f if line.strip()]
         vectors = np.load(gen / "vectors.npy", allow_pickle=False)
         dense = faiss.read_index(str(gen / "dense.faiss"))
-        lexical = BM25Index.load(gen)
+        lexical = BM25Index.load(gen, any_analyzer)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
         raise IndexIncompatibleError(f"The index in {gen} could not be read ({e}). "
                                      "Rebuild it: python -m qa index") from None

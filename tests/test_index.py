@@ -164,6 +164,26 @@ def test_new_ingestion_rules_rebuild_the_index(settings, fake_embedder, monkeypa
     assert not r.unchanged and r.embedded_passages == r.passages
 
 
+def test_a_new_lexical_analyzer_reanalyses_words_and_keeps_vectors(settings, fake_embedder, monkeypatch):
+    """Upgrading the Swedish analyzer must not re-embed a large archive: the passages' words are analysed again,
+    the vectors are kept, and search works with the new analyzer."""
+    from qa import indexer, lexical
+
+    index_corpus(settings, fake_embedder, log=_quiet)
+    embedded = fake_embedder.passages_encoded
+    for module in (indexer, lexical):
+        monkeypatch.setattr(module, "ANALYZER_VERSION", lexical.ANALYZER_VERSION + 1)
+    with pytest.raises(IndexIncompatibleError, match="python -m qa index"):
+        open_qa(settings, fake_embedder)  # search refuses counts of another analyzer
+    log: list[str] = []
+    r = index_corpus(settings, fake_embedder, log=log.append)
+    assert not r.unchanged and r.embedded_passages == 0 and fake_embedder.passages_encoded == embedded
+    assert any("analysed again" in m for m in log)
+    qa = open_qa(settings, fake_embedder)
+    assert qa.index.lexical.matrix.shape[0] == r.passages
+    assert "KSL" in qa.search("Vad vill KSL-remissen?", k=1)[0].passage.text
+
+
 class _BruteForceBackend:
     """A second SearchBackend that shares nothing with the local index but its data: the seam a server-backed
     store (OpenSearch, Qdrant, pgvector) would implement."""

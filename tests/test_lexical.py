@@ -21,6 +21,15 @@ def test_compounds_meet_their_parts():
     assert idx.scores("stadsledningskontorets syn")[3] > 0
 
 
+def test_hyphenated_compounds_and_abbreviation_endings_meet_their_words():
+    idx = BM25Index.build(DOCS + ["Remissen besvaras av kommunstyrelsen.", "PM 2014:134 om mandatperioden 2015-2018."])
+    assert int(np.argmax(idx.scores("KSL-remissen"))) in (3, 4)  # "KSL" and "Remissen" are found
+    assert idx.scores("KSL-remissen")[3] > 0 and idx.scores("KSL-remissen")[4] > 0
+    assert idx.scores("KSL:s roll")[3] > 0  # the genitive of an abbreviation
+    assert int(np.argmax(idx.scores("Kollektivtrafik-frågan"))) == 1
+    assert not idx.scores("2014").any()  # identifiers with digits stay whole: "2014:134" is not "2014"
+
+
 def test_unknown_words_score_zero_and_stopwords_are_ignored():
     idx = BM25Index.build(DOCS)
     assert not idx.scores("tunnelbana Nacka").any()

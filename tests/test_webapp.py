@@ -332,6 +332,39 @@ def test_app_builds_the_index_when_there_is_none_and_binds_localhost(settings, f
 
 
 
+def test_app_updates_an_index_this_version_cannot_search(settings, fake_model, monkeypatch, capsys):
+    """After an upgrade whose index format differs (here: a new lexical analyzer), `python app.py` updates the index
+    from the corpus and starts, instead of exiting with a rebuild message."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    import app
+    import qa.webapp
+    from qa import indexer, lexical
+
+    service.index_corpus(settings, fake_model, log=lambda m: None)
+    for module in (indexer, lexical):
+        monkeypatch.setattr(module, "ANALYZER_VERSION", lexical.ANALYZER_VERSION + 1)
+    for name, value in (("QA_CORPUS_DIR", settings.corpus_dir), ("QA_INDEX_DIR", settings.index_dir),
+                        ("QA_CACHE_DIR", settings.cache_dir), ("GRADIO_SERVER_PORT", "7998")):
+        monkeypatch.setenv(name, str(value))
+    started = {}
+
+    class FakeDemo:
+        def launch(self, **kw):
+            return None, f"http://{kw['server_name']}:{kw['server_port']}/", None
+
+        def block_thread(self):
+            pass
+
+    def fake_build(qa, settings):
+        started["passages"] = qa.index.lexical.matrix.shape[0]
+        return FakeDemo()
+
+    monkeypatch.setattr(qa.webapp, "build_app", fake_build)
+    assert app.main() == 0
+    err = capsys.readouterr().err
+    assert "Updating it now" in err and "analysed again" in err and started["passages"] > 10
+
+
 # gradio's queue calls a pandas API that pandas 3 deprecates; not ours to fix.
 SERVED = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
