@@ -159,20 +159,100 @@ def _frame(actor: str, quotes: list[tuple[str, int]], lang: str) -> str:
 
 _MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
 _DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
-_ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|when|what date|which date)\b", re.IGNORECASE)
+_ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
+                        r"deadline)\b", re.IGNORECASE)
+_ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
+                       re.IGNORECASE)
+_DNR = re.compile(r"\bDnr:?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
 _ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|which party|what party|parties)\b",
                          re.IGNORECASE)
 _ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
+# the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner"
+_ASKS_MONEY = re.compile(r"\b(vad kostar|vad kostade|hur mycket\b.*\b(?:kosta|betala|pengar|kronor|avgift|budget)\w*"
+                         r"|how much\b.*\b(?:cost|pay|money|fee)\w*|what does .* cost)", re.IGNORECASE)
+_ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
+_MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"
+                    r"|\b\w*kronor\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\b\d[\d  ]*(?:[.,]\d+)?\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo\w*|"
+                     r"trettio\w*|hundra\w*|tusen\w*|miljon\w*|miljard\w*|hälften|dubbelt)\b", re.IGNORECASE)
+# not an amount: years, periods, dates, document numbers ("2014", "2015-2018", "PM 2014:134", "4.5")
+_NOT_AMOUNT = re.compile(r"\d+(?:[:./–-]\d+)+|\b(?:19|20)\d\d\b")
+QUANTITY_SENTENCES = 5  # a money or count question needs its kind of number among this many best sentences
+
+
+# Argument runs across sentences: the reason for a claim often stands in the sentence before ("… känns därför inte
+# nödvändigt") or after it ("Givet KSL:s karaktär …"), and the example after the claim it illustrates.
+_ASKS_WHY = re.compile(r"\b(varför|av vilken anledning|av vilka skäl|hur kommer det sig|motiver\w*|why|"
+                       r"for what reason)\b", re.IGNORECASE)
+_ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
+_GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
+                           r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
+                           re.IGNORECASE)
+_GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
+
+
+def _with_context(chosen: list[_Candidate], why: bool) -> list[_Candidate]:
+    """Each quote followed by the neighbouring sentence of its passage that holds what was asked: for a why
+    question the reason (the sentence before one that concludes "därför …", or a next sentence that gives
+    reasons), for an example question the next sentence that gives the example. At most MAX_QUOTES + 1 quotes."""
+    out: list[_Candidate] = []
+    for c in chosen:
+        out.append(c)
+        text = c.hit.passage.text
+        spans = [sp for sp in sentence_spans(text) if sp[1] - sp[0] >= 20]
+        i = next((k for k, sp in enumerate(spans) if sp[0] <= c.start < sp[1]), None)
+        if i is None:
+            continue
+        before = spans[i - 1] if i > 0 else None
+        after = spans[i + 1] if i + 1 < len(spans) else None
+        own = text[c.start:c.end]
+        nxt = text[after[0]:after[1]] if after else ""
+        extra = None
+        if why and before and _REFERS_BACK.search(own) and not _GIVES_REASON.search(own):
+            extra = before
+        elif after and (_GIVES_REASON.search(nxt) if why else
+                        _GIVES_EXAMPLE.search(nxt) and not _GIVES_EXAMPLE.search(own)):
+            extra = after
+        taken = chosen + out
+        if extra and not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < extra[1]
+                             and extra[0] < x.end for x in taken):
+            out.append(_Candidate(c.hit, extra[0], extra[1], c.score))
+    return out[:MAX_QUOTES + 1]
+
+
+def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
+    """Where the first number that can be an amount or a count stands: "26", "två", "8 190" — not a year, a period,
+    a date or a document number. With ``noun`` (the word after "hur många"), only a number that counts it: for
+    "kommuner", "alla 26 kommuner" and not "två begrepp"."""
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group())
+
+    masked = _NOT_AMOUNT.sub(blank, _DATE.sub(blank, text))
+    stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
+    for m in _AMOUNT.finditer(masked):
+        if stem is None or any(w.startswith(stem) for w in text[m.end():m.end() + 60].lower().split()[:3]):
+            return m.start(), m.start() + len(m.group().rstrip())
+    return None
+
+
+def _counted(question: str) -> str | None:
+    """The noun a Swedish "hur många" question counts: "Hur många kommuner …" -> "kommuner"."""
+    m = re.search(r"\bhur många (?:andra |olika |fler )?([a-zåäöé]{3,})", question, re.IGNORECASE)
+    return m.group(1) if m else None
 
 
 def _answer_type(question: str, texts: list[str]) -> np.ndarray:
     """1 for sentences holding the kind of fact asked for (a date for "när", a party code for "vilket parti")."""
-    if _ASKS_DATE.search(question):
+    if _ASKS_DNR.search(question):
+        pattern = _DNR
+    elif _ASKS_DATE.search(question):
         pattern = _DATE
     elif _ASKS_PARTY.search(question):
         pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
     elif _ASKS_COUNT.search(question):
-        pattern = re.compile(r"\d")
+        noun = _counted(question)
+        return np.array([1.0 if _amount(t, noun) else 0.0 for t in texts])
     else:
         return np.zeros(len(texts))
     return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
@@ -183,6 +263,8 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
 
     Example: ("När undertecknades förslaget?", "Stockholm den 23 oktober 2014", "sv") -> "23 oktober 2014".
     """
+    if _ASKS_DNR.search(question) and (m := _DNR.search(quote)):
+        return m.group(1)
     if _ASKS_DATE.search(question) and (m := _DATE.search(quote)):
         return m.group()
     if _ASKS_PARTY.search(question):
@@ -194,8 +276,8 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
             if code:
                 p = code.group(1)
                 return f"{m.group()}: {p} ({PARTIES[p]})" if p in PARTIES else f"{m.group()}: {p}"
-    if _ASKS_COUNT.search(question) and (m := re.search(r"\b\d[\d  ]*(?:[.,]\d+)?\b", quote)):
-        return m.group().strip()
+    if _ASKS_COUNT.search(question) and (span := _amount(quote, _counted(question))):
+        return quote[span[0]:span[1]]
     return None
 
 
@@ -276,8 +358,15 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                                              for h in hits[:5]),
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
                         absent_words=len(absent_words(rewritten, qa.index.lexical)) if lang == "sv" else 0)
-    if should_abstain(evidence):
+    if should_abstain(evidence, words_checked=lang == "sv"):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten, evidence=evidence)
+
+    best_few = [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]
+    if (_ASKS_MONEY.search(rewritten) and not any(_MONEY.search(t) for t in best_few)) or \
+            (_ASKS_HOW_MANY.search(rewritten) and not any(_amount(t) for t in best_few)):
+        reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 
     chosen = [best]
@@ -303,6 +392,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                 chosen.append(c)
         elif c.score >= 0.85 * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
+
+    if _ASKS_WHY.search(rewritten) or _ASKS_EXAMPLE.search(rewritten):
+        chosen = _with_context(chosen, bool(_ASKS_WHY.search(rewritten)))
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}

@@ -65,6 +65,11 @@ GLOSSARY: dict[str, str] = {
     "cost": "kostnad kostar",
     "costs": "kostnad kostar",
     "decision": "beslut",
+    "deadline": "remisstid",
+    "response time": "remisstid",
+    "reference number": "dnr diarienummer",
+    "case number": "dnr diarienummer",
+    "registration number": "dnr diarienummer",
     "date": "datum den",
     "party": "parti",
     "upper secondary": "gymnasieregionen gymnasieutbildning",
@@ -79,6 +84,12 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "oppositionen": "reservation",
     "borgarrådet": "föredragande borgarrådet",
     "tjänstemännen": "stadsledningskontoret tjänsteutlåtande",
+    # the head of a decision paper abbreviates: "Dnr 002-879/2014", "Remisstid den 31 oktober 2014"
+    "diarienummer": "dnr",
+    "diarienumret": "dnr",
+    "ärendenummer": "dnr",
+    "svarstid": "remisstid",
+    "svarstiden": "remisstid",
 }
 _SYNONYM_RE = re.compile(r"\b(" + "|".join(SWEDISH_SYNONYMS) + r")\b", re.IGNORECASE)
 _GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",

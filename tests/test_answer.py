@@ -83,3 +83,29 @@ def test_comparison_quotes_each_named_side(qa):
 def test_date_question_gets_the_date_first(qa):
     ans = answer_question(qa, "När undertecknade borgarrådet förslaget?")
     assert ans.text.startswith("23 oktober 2014 [1]")
+
+
+def test_why_question_quotes_the_reason_from_the_next_sentence(qa):
+    """The office quotes the report's claim, and gives its objection in the sentence after ("Givet …")."""
+    ans = answer_question(qa, "Varför ser stadsledningskontoret inget behov av att KSL blir snabbare på att fatta beslut?")
+    assert not ans.abstained and "konsensusbaserad samarbetsorganisation" in ans.text
+    assert all(c.hit.passage.actor.startswith("Stadsledningskontoret") for c in ans.citations)
+
+
+def test_example_question_quotes_the_example(qa):
+    ans = answer_question(qa, "Finns det något exempel på att några kommuner själva driver en regional fråga?")
+    assert not ans.abstained and "Studentbostadsinitiativet" in ans.text
+
+
+def test_hyphenated_compound_in_a_question_is_not_an_unknown_name(qa):
+    ans = answer_question(qa, "Vad föreslås kommunstyrelsen besluta om KSL-remissen?")
+    assert not ans.abstained and "besvarad" in ans.text
+
+
+def test_count_money_and_reference_number_questions(qa):
+    assert answer_question(qa, "Hur många kommuner är med i KSL?").text.startswith("26 [")
+    fee = answer_question(qa, "Hur mycket betalar staden i medlemsavgift till KSL varje år?")
+    assert fee.abstained and "belopp" in fee.text  # the documents name no sum: no quote about something else
+    assert answer_question(qa, "Vilket diarienummer har ärendet?").text.startswith("002-879/2014 [1]")
+    en = answer_question(qa, "What was the deadline for responding to the referral?")
+    assert not en.abstained and en.text.startswith("31 oktober 2014 [1]")

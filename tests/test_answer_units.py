@@ -11,6 +11,11 @@ def test_lead_fact_takes_the_asked_fact_word_for_word():
     assert lead_fact("Vilket parti tillhör Lotta Edholm?", quote, "sv") == "Lotta Edholm: FP (Folkpartiet)"
     assert lead_fact("Vilket parti tillhör Per Persson?", quote, "sv") is None
     assert lead_fact("Vad tycker kontoret?", "Stockholm den 23 oktober 2014", "sv") is None
+    # a count is not a year, a period or a document number
+    quote = "I remissen för mandatperioden 2015-2018 (PM 2014:134) föreslås två huvudområden för KSL."
+    assert lead_fact("Hur många huvudområden föreslås?", quote, "sv") == "två"
+    assert lead_fact("Hur många kommuner ingår?", "Styrkan i KSL är när alla 26 kommuner deltar.", "sv") == "26"
+    assert lead_fact("Vilket diarienummer har ärendet?", "PM 2014:134 RI (Dnr 002-879/2014)", "sv") == "002-879/2014"
 
 
 def test_framing_names_the_speaker_and_adds_nothing_else():
@@ -52,3 +57,20 @@ def test_a_rare_name_does_not_rescue_a_question_resting_on_a_word_the_documents_
     assert not should_abstain(Evidence(**thin, rare_names=1, absent_words=0))  # "Vilket parti tillhör Lotta Edholm?"
     # a word used inside the documents' own inflection or compound is not absent
     assert absent_words(q, BM25Index.build(["De nya tunnelbanelinjerna till Nacka."])) == []
+
+
+def test_thin_evidence_abstains_only_with_a_word_the_documents_never_use():
+    """In one case's documents every passage is near every question about the case, so thin evidence alone does
+    not mean the documents are silent; a Swedish question must also rest on a word they never use. English
+    questions cannot be checked word by word and abstain on thin evidence alone."""
+    from qa.abstention import Evidence, absent_words, should_abstain
+    from qa.lexical import BM25Index
+
+    thin = {"top_dense": 0.80, "sentence_dense": 0.80, "coverage": 0.2, "passage_coverage": 0.4}
+    assert not should_abstain(Evidence(**thin, absent_words=0))
+    assert should_abstain(Evidence(**thin, absent_words=1))
+    assert should_abstain(Evidence(**thin, absent_words=0), words_checked=False)
+    assert not should_abstain(Evidence(**dict(thin, top_dense=0.9), absent_words=1))  # strong evidence answers
+    lex = BM25Index.build(["PM 2014:134 RI (Dnr 002-879/2014)", "Ärendet har remitterats till kontoret."])
+    assert absent_words("Vilket diarienummer har ärendet?", lex) == []  # the genre writes it "Dnr"
+    assert absent_words("Hur stor är medlemsavgiften?", lex) == ["medlemsavgiften"]
