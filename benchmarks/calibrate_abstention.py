@@ -1,14 +1,16 @@
 """Calibrate when `qa ask` abstains, on data rather than by hand.
 
 Answerable questions: SweQUAD-MC *train* questions whose gold passage is indexed, plus the answerable questions
-about the case (the dev file and set A of benchmarks/questions/). Unanswerable: SweQUAD-MC train questions whose
-gold passage is left out of the index (same authorities' websites, so the topic is near but the answer absent),
-plus the unanswerable questions about the case. Every question is answered with abstention switched off, the
-evidence recorded, and ``qa.abstention.should_abstain`` is scanned over its two thresholds (thin evidence: passage
-coverage < C and top cosine < D; it abstains when a Swedish question also rests on a word the documents never
-use); the table shows false abstentions against unanswerable questions abstained on, for each source, and the
-chosen pair: the most abstentions on unanswerable questions with at most --max-false (2%) false abstentions on
-SweQUAD-MC and --max-false-case (5%, the product's target) on the case questions.
+about the case (the dev file and the development sets A and C of benchmarks/questions/). Unanswerable: SweQUAD-MC
+train questions whose gold passage is left out of the index (same authorities' websites, so the topic is near but
+the answer absent), plus the unanswerable questions about the case. The case questions are asked of the case
+document alone, as its users have it; the SweQUAD-MC ones of the case and 120 SweQUAD-MC texts. Every question is
+answered with abstention switched off, the evidence recorded, and ``qa.abstention.should_abstain`` is scanned over
+its two thresholds (thin evidence: passage coverage < C and top cosine < D; it abstains when a Swedish question
+also rests on a word the documents never use); the table shows false abstentions against unanswerable questions
+abstained on, for each source, and the chosen pair: the most abstentions on unanswerable questions with at most
+--max-false (2%) false abstentions on SweQUAD-MC and --max-false-case (5%, the product's target) on the case
+questions.
 
     python benchmarks/calibrate_abstention.py [--n 120] [--out benchmarks/results/abstention.json]
 """
@@ -34,9 +36,10 @@ from qa.service import index_corpus, open_qa  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-# questions about the case document in users' words: the dev file, and set A written blind for this (set B is
-# kept for measuring, never for choosing; see README "Quality")
-CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", ROOT / "benchmarks/questions/case_a.jsonl")
+# questions about the case document in users' words: the dev file and the development sets A and C (sets B and D
+# are kept for measuring, never for choosing; see benchmarks/questions/README.md)
+CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", ROOT / "benchmarks/questions/case_a.jsonl",
+                  ROOT / "benchmarks/questions/case_c.jsonl")
 
 
 def _abstains(row: dict, min_coverage: float, min_top_dense: float) -> bool:
@@ -80,21 +83,26 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="qa-calibrate-"))
     try:
-        corpus = work / "corpus"
-        corpus.mkdir()
-        for src in (ROOT / "corpus").iterdir():
-            shutil.copy(src, corpus / src.name)
+        # SweQUAD-MC questions over the case and the SweQUAD-MC texts; the case questions over the case alone, as
+        # its users have it (the rule depends on which words the documents use)
+        mixed, case = work / "mixed", work / "case"
+        for corpus in (mixed, case):
+            corpus.mkdir()
+            for src in (ROOT / "corpus").iterdir():
+                shutil.copy(src, corpus / src.name)
         for pid in indexed:
             p = passages[pid]
-            (corpus / f"{pid}.txt").write_text(f"{p['title']}\n\n{p['text']}\n", encoding="utf-8")
-        settings = Settings.from_env().with_overrides(corpus_dir=corpus, index_dir=work / "index")
-        index_corpus(settings, log=lambda m: print(m, file=sys.stderr))
-        qa = open_qa(settings)
+            (mixed / f"{pid}.txt").write_text(f"{p['title']}\n\n{p['text']}\n", encoding="utf-8")
+        systems = {}
+        for source, corpus in (("swequad", mixed), ("case", case)):
+            settings = Settings.from_env().with_overrides(corpus_dir=corpus, index_dir=work / f"index-{source}")
+            index_corpus(settings, log=lambda m: print(m, file=sys.stderr))
+            systems[source] = open_qa(settings)
         abstention.MIN_TOP_DENSE, abstention.MIN_PASSAGE_COVERAGE = -1.0, -1.0  # never abstain while measuring
         rows = []
         t0 = time.monotonic()
         for i, (q, ok, source) in enumerate(questions):
-            ev = answer_question(qa, q).evidence
+            ev = answer_question(systems[source], q).evidence
             rows.append({"question": q, "answerable": ok, "source": source,
                          **(ev.__dict__ if ev else {"rule": True})})
             if i % 50 == 0:

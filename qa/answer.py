@@ -26,7 +26,7 @@ from qa.lexical import is_affix
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
 from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
-from qa.structure import PARTIES
+from qa.structure import PARTIES, is_voice_marker
 
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 420
@@ -161,6 +161,7 @@ _MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktob
 _DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
                         r"deadline)\b", re.IGNORECASE)
+_ASKS_WHO_OR_WHEN = re.compile(r"\s*(vem|vilka|vilken|vilket|när|who|which|when)\b", re.IGNORECASE)
 _ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
                        re.IGNORECASE)
 _DNR = re.compile(r"\bDnr:?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
@@ -168,8 +169,10 @@ _ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|whic
                          re.IGNORECASE)
 _ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
 # the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner"
-_ASKS_MONEY = re.compile(r"\b(vad kostar|vad kostade|hur mycket\b.*\b(?:kosta|betala|pengar|kronor|avgift|budget)\w*"
-                         r"|how much\b.*\b(?:cost|pay|money|fee)\w*|what does .* cost)", re.IGNORECASE)
+_ASKS_MONEY = re.compile(
+    r"\b(vad kostar|vad kostade|what does .* cost|(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
+    r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
+    r"money|fee|budget)\w*)", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
 _MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"
                     r"|\b\w*kronor\b", re.IGNORECASE)
@@ -184,18 +187,32 @@ QUANTITY_SENTENCES = 5  # a money or count question needs its kind of number amo
 # nödvändigt") or after it ("Givet KSL:s karaktär …"), and the example after the claim it illustrates.
 _ASKS_WHY = re.compile(r"\b(varför|av vilken anledning|av vilka skäl|hur kommer det sig|motiver\w*|why|"
                        r"for what reason)\b", re.IGNORECASE)
+_ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|blir|får|måste|stödjer|tycker|anser|"
+                          r"is|are|does|do|did|should|will|can|has|have|was|were)\b", re.IGNORECASE)
 _ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
 _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
                            r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
                            re.IGNORECASE)
+# Users ask for positions: an objection is worded with reservations and negations, support with approval.
+_ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|"
+                             r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
+                             r"worr\w*|doubt\w*|against|disagree\w*|risks?)\b", re.IGNORECASE)
+_CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
+                       r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
+_ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|agree\w*|support\w*|"
+                           r"welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
+_SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|stöd\w*|tillstyrk\w*|utmärkt\w*|"
+                         r"naturligt|rimlig\w*)\b", re.IGNORECASE)
+_ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
 _GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
 
 
-def _with_context(chosen: list[_Candidate], why: bool) -> list[_Candidate]:
-    """Each quote followed by the neighbouring sentence of its passage that holds what was asked: for a why
-    question the reason (the sentence before one that concludes "därför …", or a next sentence that gives
-    reasons), for an example question the next sentence that gives the example. At most MAX_QUOTES + 1 quotes."""
+def _with_context(chosen: list[_Candidate], why: bool, example: bool) -> list[_Candidate]:
+    """Each quote followed by the neighbouring sentence of its passage that holds what was asked: what a sentence
+    announces ("… beslutar följande." and the decision), for a why question the reason (the sentence before one
+    that concludes "därför …", or a next sentence that gives reasons), for an example question the next sentence
+    that gives the example. At most MAX_QUOTES + 1 quotes."""
     out: list[_Candidate] = []
     for c in chosen:
         out.append(c)
@@ -209,10 +226,12 @@ def _with_context(chosen: list[_Candidate], why: bool) -> list[_Candidate]:
         own = text[c.start:c.end]
         nxt = text[after[0]:after[1]] if after else ""
         extra = None
-        if why and before and _REFERS_BACK.search(own) and not _GIVES_REASON.search(own):
+        if after and _ANNOUNCES.search(own):
+            extra = after
+        elif why and before and _REFERS_BACK.search(own) and not _GIVES_REASON.search(own):
             extra = before
-        elif after and (_GIVES_REASON.search(nxt) if why else
-                        _GIVES_EXAMPLE.search(nxt) and not _GIVES_EXAMPLE.search(own)):
+        elif after and (why and _GIVES_REASON.search(nxt) or
+                        example and _GIVES_EXAMPLE.search(nxt) and not _GIVES_EXAMPLE.search(own)):
             extra = after
         taken = chosen + out
         if extra and not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < extra[1]
@@ -244,6 +263,8 @@ def _counted(question: str) -> str | None:
 
 def _answer_type(question: str, texts: list[str]) -> np.ndarray:
     """1 for sentences holding the kind of fact asked for (a date for "när", a party code for "vilket parti")."""
+    if _ASKS_WHY.search(question):  # a sentence that gives or draws on a reason
+        return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
     if _ASKS_DNR.search(question):
         pattern = _DNR
     elif _ASKS_DATE.search(question):
@@ -253,6 +274,10 @@ def _answer_type(question: str, texts: list[str]) -> np.ndarray:
     elif _ASKS_COUNT.search(question):
         noun = _counted(question)
         return np.array([1.0 if _amount(t, noun) else 0.0 for t in texts])
+    elif _ASKS_CRITICISM.search(question):
+        pattern = _CRITICAL
+    elif _ASKS_SUPPORT.search(question):
+        pattern = _SUPPORTIVE
     else:
         return np.zeros(len(texts))
     return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
@@ -329,9 +354,12 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                       rewritten=rewritten)
 
     cands: list[_Candidate] = []
+    # the sentence handing the word to a voice answers who spoke and when, not what anyone thinks
+    markers_answer = bool(_ASKS_WHO_OR_WHEN.match(rewritten) or _ASKS_DATE.search(rewritten))
     for h in hits:
         for a, b in sentence_spans(h.passage.text):
-            if b - a >= 20 and len(h.passage.text[a:b].split()) >= 5:
+            text = h.passage.text[a:b]
+            if b - a >= 20 and len(text.split()) >= 5 and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
@@ -393,8 +421,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         elif c.score >= 0.85 * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
 
-    if _ASKS_WHY.search(rewritten) or _ASKS_EXAMPLE.search(rewritten):
-        chosen = _with_context(chosen, bool(_ASKS_WHY.search(rewritten)))
+    # a yes/no question is answered by the stance and its reason, as a why question is
+    reason = bool(_ASKS_WHY.search(rewritten) or _ASKS_YES_NO.match(rewritten))
+    chosen = _with_context(chosen, reason, bool(_ASKS_EXAMPLE.search(rewritten)))
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}

@@ -90,15 +90,27 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "ärendenummer": "dnr",
     "svarstid": "remisstid",
     "svarstiden": "remisstid",
+    # the verb of a reservation: "Vilka reserverade sig?"
+    "reserverade": "reservation",
+    "reserverat": "reservation",
+    "reserverar": "reservation",
+    "reservera": "reservation",
 }
-_SYNONYM_RE = re.compile(r"\b(" + "|".join(SWEDISH_SYNONYMS) + r")\b", re.IGNORECASE)
+# a synonym's genitive too: "reservanternas"
+_SYNONYM_RE = re.compile(r"\b(" + "|".join(SWEDISH_SYNONYMS) + r")s?\b", re.IGNORECASE)
+
+
+def has_synonym(word: str) -> bool:
+    """Whether the documents write ``word`` (or its genitive) otherwise: "reservanternas" -> "reservation"."""
+    return bool(_SYNONYM_RE.fullmatch(word))
 _GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",
                           re.IGNORECASE)
 
 
 def detect_language(text: str) -> str:
-    """"sv" or "en"; Swedish unless the words are clearly English (å, ä, ö decide at once)."""
-    if re.search(r"[åäöÅÄÖ]", text):
+    """"sv" or "en"; Swedish unless the words are clearly English. å, ä, ö in a lower-case word decide at once;
+    in a name they do not ("Does Wanngård agree with the office?" is English)."""
+    if re.search(r"(?<![\w])[a-zåäö]*[åäö]", text):
         return "sv"
     words = re.findall(r"[a-z']+", text.lower())
     en = sum(w in _EN for w in words)

@@ -83,6 +83,13 @@ class Structure:
     paragraphs: tuple[Paragraph, ...]
 
 
+def is_voice_marker(sentence: str) -> bool:
+    """A sentence that only hands the word to a voice: "Föredragande borgarrådet Karin Wanngård anför följande.",
+    "Reservation anfördes av … enligt följande." — it says who speaks, not what they think."""
+    text = sentence.strip()
+    return bool(_PRESENTER.match(text) or _DISSENT.match(text) or _STATEMENT.match(text))
+
+
 def _is_heading(text: str) -> bool:
     if text.lower().rstrip(":") in KNOWN_HEADINGS:
         return True

@@ -74,3 +74,12 @@ def test_thin_evidence_abstains_only_with_a_word_the_documents_never_use():
     lex = BM25Index.build(["PM 2014:134 RI (Dnr 002-879/2014)", "Ärendet har remitterats till kontoret."])
     assert absent_words("Vilket diarienummer har ärendet?", lex) == []  # the genre writes it "Dnr"
     assert absent_words("Hur stor är medlemsavgiften?", lex) == ["medlemsavgiften"]
+
+
+def test_names_are_capitalised_words_not_compounds_with_an_abbreviation():
+    from qa.abstention import missing_names
+    from qa.lexical import BM25Index
+
+    lex = BM25Index.build(["KSL:s sekretariat för strukturfondspartnerskapet.", "Kommunförbundet Stockholms Län."])
+    assert missing_names("Vilken EU-kopplad uppgift ska KSL prioritera?", lex) == []
+    assert missing_names("Vad tycker Nacka om KSL:s förslag?", lex) == ["Nacka"]

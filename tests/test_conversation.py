@@ -47,3 +47,9 @@ def test_language_and_english_glossary():
     assert detect_language("vad ska ksl vara") == "sv"
     assert "stadsledningskontoret" in expand_query("What does the city executive office think?")
     assert expand_query("Vad tycker M?") == "Vad tycker M?"
+    # a Swedish name in an English question does not make it Swedish; a Swedish word does
+    assert detect_language("Why does Karin Wanngård want the dialogue to go on?") == "en"
+    assert detect_language("Vad tycker Wanngård om KSL") == "sv"
+    assert detect_language("Tycker Wanngård om KSL") == "sv"
+    # the verb of a reservation meets the documents' noun
+    assert "reservation" in expand_query("Vilka reserverade sig i kommunstyrelsen?")

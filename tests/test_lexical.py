@@ -30,6 +30,14 @@ def test_hyphenated_compounds_and_abbreviation_endings_meet_their_words():
     assert not idx.scores("2014").any()  # identifiers with digits stay whole: "2014:134" is not "2014"
 
 
+def test_definite_forms_of_a_nouns_meet_the_noun():
+    """Snowball's Swedish rules strip "-en" but keep "-an" whole: "promemorian" must still meet "promemoria"."""
+    a = Analyzer()
+    assert a.terms("promemorian") == a.terms("promemoria")
+    assert a.terms("frågan")[0] == a.terms("fråga")[0] == a.terms("frågor")[0]
+    assert a.terms("redan") == ["redan"]  # short words are left alone
+
+
 def test_unknown_words_score_zero_and_stopwords_are_ignored():
     idx = BM25Index.build(DOCS)
     assert not idx.scores("tunnelbana Nacka").any()

@@ -89,3 +89,13 @@ def test_party_label():
     assert party_label("A och B (båda M) och C (FP)") == "Moderaterna (M) och Folkpartiet (FP)"
     assert party_label("D (S), E (V) och F (MP)") == "Socialdemokraterna (S), Vänsterpartiet (V) och Miljöpartiet (MP)"
     assert party_label("Ingen partibeteckning") == ""
+
+
+def test_voice_markers_hand_over_the_word_and_say_nothing_else():
+    from qa.structure import is_voice_marker
+
+    assert is_voice_marker("Föredragande borgarrådet Karin Wanngård anför följande.")
+    assert is_voice_marker("Reservation anfördes av borgarrådet Lotta Edholm (FP) enligt följande.")
+    assert is_voice_marker("Stadsledningskontorets tjänsteutlåtande daterat den 13 augusti 2014 har i huvudsak "
+                           "följande lydelse.")
+    assert not is_voice_marker("Reservationen anför att KSL:s resurser bör fokuseras på välfärdsutveckling.")
