@@ -23,10 +23,20 @@ from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
 from qa.language import expand_query
 from qa.lexical import is_affix
+from qa.questions import (
+    answer_type,
+    asks_who_or_when,
+    context_sentence,
+    is_comparison,
+    lacks_quantity,
+    lead_fact,
+    wants_example,
+    wants_reason,
+)
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
 from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
-from qa.structure import PARTIES, is_voice_marker
+from qa.structure import is_voice_marker
 
 MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 420
@@ -157,62 +167,12 @@ def _frame(actor: str, quotes: list[tuple[str, int]], lang: str) -> str:
     return f"{actor} {verb}: {joined}"
 
 
-_MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
-_DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
-_ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
-                        r"deadline)\b", re.IGNORECASE)
-_ASKS_WHO_OR_WHEN = re.compile(r"\s*(vem|vilka|vilken|vilket|när|who|which|when)\b", re.IGNORECASE)
-_ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
-                       re.IGNORECASE)
-_DNR = re.compile(r"\bDnr:?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
-_ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|which party|what party|parties)\b",
-                         re.IGNORECASE)
-_ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
-# the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner"
-_ASKS_MONEY = re.compile(
-    r"\b(vad kostar|vad kostade|what does .* cost|(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
-    r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
-    r"money|fee|budget)\w*)", re.IGNORECASE)
-_ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
-_MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"
-                    r"|\b\w*kronor\b", re.IGNORECASE)
-_AMOUNT = re.compile(r"\b\d[\d  ]*(?:[.,]\d+)?\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo\w*|"
-                     r"trettio\w*|hundra\w*|tusen\w*|miljon\w*|miljard\w*|hälften|dubbelt)\b", re.IGNORECASE)
-# not an amount: years, periods, dates, document numbers ("2014", "2015-2018", "PM 2014:134", "4.5")
-_NOT_AMOUNT = re.compile(r"\d+(?:[:./–-]\d+)+|\b(?:19|20)\d\d\b")
 QUANTITY_SENTENCES = 5  # a money or count question needs its kind of number among this many best sentences
 
 
-# Argument runs across sentences: the reason for a claim often stands in the sentence before ("… känns därför inte
-# nödvändigt") or after it ("Givet KSL:s karaktär …"), and the example after the claim it illustrates.
-_ASKS_WHY = re.compile(r"\b(varför|av vilken anledning|av vilka skäl|hur kommer det sig|motiver\w*|why|"
-                       r"for what reason)\b", re.IGNORECASE)
-_ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|blir|får|måste|stödjer|tycker|anser|"
-                          r"is|are|does|do|did|should|will|can|has|have|was|were)\b", re.IGNORECASE)
-_ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
-_REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
-_GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
-                           r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
-                           re.IGNORECASE)
-# Users ask for positions: an objection is worded with reservations and negations, support with approval.
-_ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|"
-                             r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
-                             r"worr\w*|doubt\w*|against|disagree\w*|risks?)\b", re.IGNORECASE)
-_CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
-                       r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
-_ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|agree\w*|support\w*|"
-                           r"welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
-_SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|stöd\w*|tillstyrk\w*|utmärkt\w*|"
-                         r"naturligt|rimlig\w*)\b", re.IGNORECASE)
-_ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
-_GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
-
-
-def _with_context(chosen: list[_Candidate], why: bool, example: bool) -> list[_Candidate]:
-    """Each quote followed by the neighbouring sentence of its passage that holds what was asked: what a sentence
-    announces ("… beslutar följande." and the decision), for a why question the reason (the sentence before one
-    that concludes "därför …", or a next sentence that gives reasons), for an example question the next sentence
-    that gives the example. At most MAX_QUOTES + 1 quotes."""
+def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list[_Candidate]:
+    """Each quote followed by the neighbouring sentence of its passage that completes it
+    (``qa.questions.context_sentence``). At most MAX_QUOTES + 1 quotes."""
     out: list[_Candidate] = []
     for c in chosen:
         out.append(c)
@@ -223,87 +183,14 @@ def _with_context(chosen: list[_Candidate], why: bool, example: bool) -> list[_C
             continue
         before = spans[i - 1] if i > 0 else None
         after = spans[i + 1] if i + 1 < len(spans) else None
-        own = text[c.start:c.end]
-        nxt = text[after[0]:after[1]] if after else ""
-        extra = None
-        if after and _ANNOUNCES.search(own):
-            extra = after
-        elif why and before and _REFERS_BACK.search(own) and not _GIVES_REASON.search(own):
-            extra = before
-        elif after and (why and _GIVES_REASON.search(nxt) or
-                        example and _GIVES_EXAMPLE.search(nxt) and not _GIVES_EXAMPLE.search(own)):
-            extra = after
+        side = context_sentence(text[c.start:c.end], text[before[0]:before[1]] if before else None,
+                                text[after[0]:after[1]] if after else None, reason, example)
+        extra = before if side == "before" else after if side == "after" else None
         taken = chosen + out
         if extra and not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < extra[1]
                              and extra[0] < x.end for x in taken):
             out.append(_Candidate(c.hit, extra[0], extra[1], c.score))
     return out[:MAX_QUOTES + 1]
-
-
-def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
-    """Where the first number that can be an amount or a count stands: "26", "två", "8 190" — not a year, a period,
-    a date or a document number. With ``noun`` (the word after "hur många"), only a number that counts it: for
-    "kommuner", "alla 26 kommuner" and not "två begrepp"."""
-    def blank(m: re.Match[str]) -> str:
-        return " " * len(m.group())
-
-    masked = _NOT_AMOUNT.sub(blank, _DATE.sub(blank, text))
-    stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
-    for m in _AMOUNT.finditer(masked):
-        if stem is None or any(w.startswith(stem) for w in text[m.end():m.end() + 60].lower().split()[:3]):
-            return m.start(), m.start() + len(m.group().rstrip())
-    return None
-
-
-def _counted(question: str) -> str | None:
-    """The noun a Swedish "hur många" question counts: "Hur många kommuner …" -> "kommuner"."""
-    m = re.search(r"\bhur många (?:andra |olika |fler )?([a-zåäöé]{3,})", question, re.IGNORECASE)
-    return m.group(1) if m else None
-
-
-def _answer_type(question: str, texts: list[str]) -> np.ndarray:
-    """1 for sentences holding the kind of fact asked for (a date for "när", a party code for "vilket parti")."""
-    if _ASKS_WHY.search(question):  # a sentence that gives or draws on a reason
-        return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
-    if _ASKS_DNR.search(question):
-        pattern = _DNR
-    elif _ASKS_DATE.search(question):
-        pattern = _DATE
-    elif _ASKS_PARTY.search(question):
-        pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
-    elif _ASKS_COUNT.search(question):
-        noun = _counted(question)
-        return np.array([1.0 if _amount(t, noun) else 0.0 for t in texts])
-    elif _ASKS_CRITICISM.search(question):
-        pattern = _CRITICAL
-    elif _ASKS_SUPPORT.search(question):
-        pattern = _SUPPORTIVE
-    else:
-        return np.zeros(len(texts))
-    return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
-
-
-def lead_fact(question: str, quote: str, lang: str) -> str | None:
-    """The fact a date, party or number question asks for, taken word for word from the quote, to put first.
-
-    Example: ("När undertecknades förslaget?", "Stockholm den 23 oktober 2014", "sv") -> "23 oktober 2014".
-    """
-    if _ASKS_DNR.search(question) and (m := _DNR.search(quote)):
-        return m.group(1)
-    if _ASKS_DATE.search(question) and (m := _DATE.search(quote)):
-        return m.group()
-    if _ASKS_PARTY.search(question):
-        # the first party code after a name from the question: "A, B och C (alla M)" gives M for A too
-        for m in re.finditer(r"[A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)*", quote):
-            if not any(len(part) > 2 and part in question for part in m.group().split()):
-                continue
-            code = re.match(r"[^()]*?\((?:båda |alla |samtliga )?([A-ZÅÄÖ]{1,2})\)", quote[m.end():])
-            if code:
-                p = code.group(1)
-                return f"{m.group()}: {p} ({PARTIES[p]})" if p in PARTIES else f"{m.group()}: {p}"
-    if _ASKS_COUNT.search(question) and (span := _amount(quote, _counted(question))):
-        return quote[span[0]:span[1]]
-    return None
 
 
 def _no_answer_text(lang: str, reason: str | None) -> str:
@@ -355,7 +242,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     cands: list[_Candidate] = []
     # the sentence handing the word to a voice answers who spoke and when, not what anyone thinks
-    markers_answer = bool(_ASKS_WHO_OR_WHEN.match(rewritten) or _ASKS_DATE.search(rewritten))
+    markers_answer = asks_who_or_when(rewritten)
     for h in hits:
         for a, b in sentence_spans(h.passage.text):
             text = h.passage.text[a:b]
@@ -374,7 +261,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     prior = np.array([c.hit.score for c in cands])
     match = np.array([1.0 if speakers and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
-    scores = 0.45 * dn + 0.35 * cover + 0.2 * prior + 0.25 * match + 0.3 * _answer_type(rewritten, texts)
+    scores = 0.45 * dn + 0.35 * cover + 0.2 * prior + 0.25 * match + 0.3 * answer_type(rewritten, texts)
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
@@ -390,16 +277,13 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 
-    best_few = [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]
-    if (_ASKS_MONEY.search(rewritten) and not any(_MONEY.search(t) for t in best_few)) or \
-            (_ASKS_HOW_MANY.search(rewritten) and not any(_amount(t) for t in best_few)):
+    if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 
     chosen = [best]
-    comparison = bool(re.search(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
-                                rewritten, re.IGNORECASE))
+    comparison = is_comparison(rewritten)
     if comparison and len(speakers) >= 2:  # each side in its own words: the best sentence of each named speaker
         chosen = []
         for sp in speakers:
@@ -421,9 +305,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         elif c.score >= 0.85 * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
 
-    # a yes/no question is answered by the stance and its reason, as a why question is
-    reason = bool(_ASKS_WHY.search(rewritten) or _ASKS_YES_NO.match(rewritten))
-    chosen = _with_context(chosen, reason, bool(_ASKS_EXAMPLE.search(rewritten)))
+    chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten))
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}

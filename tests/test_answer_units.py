@@ -1,4 +1,5 @@
-from qa.answer import _frame, lead_fact, short_actor
+from qa.answer import _frame, short_actor
+from qa.questions import lead_fact
 from qa.sentences import split_sentences
 from qa.structure import _person_names
 

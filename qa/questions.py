@@ -1,0 +1,177 @@
+"""What a question asks for, and which sentences hold it: a date, a party, a count or a sum, the diarienummer, a
+reason, an example, an objection or support. The answer step (``qa.answer``) scores candidate sentences with
+``answer_type``, puts ``lead_fact`` first, adds the neighbouring sentence ``context_sentence`` names, and abstains
+when ``lacks_quantity``. Rules for the genre and for the way people ask, in Swedish first and English too.
+
+Example: answer_type("När undertecknades förslaget?", ["Stockholm den 23 oktober 2014", "Vi föreslår …"]) -> [1, 0].
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from qa.structure import PARTIES
+
+_MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+_DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
+_ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
+                        r"deadline)\b", re.IGNORECASE)
+_ASKS_WHO_OR_WHEN = re.compile(r"\s*(vem|vilka|vilken|vilket|när|who|which|when)\b", re.IGNORECASE)
+_ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
+                       re.IGNORECASE)
+_DNR = re.compile(r"\bDnr:?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
+_ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|which party|what party|parties)\b",
+                         re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
+# the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner"
+_ASKS_MONEY = re.compile(
+    r"\b(vad kostar|vad kostade|what does .* cost|(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
+    r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
+    r"money|fee|budget)\w*)", re.IGNORECASE)
+_ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
+_MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"
+                    r"|\b\w*kronor\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\b\d[\d  ]*(?:[.,]\d+)?\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo\w*|"
+                     r"trettio\w*|hundra\w*|tusen\w*|miljon\w*|miljard\w*|hälften|dubbelt)\b", re.IGNORECASE)
+# not an amount: years, periods, dates, document numbers ("2014", "2015-2018", "PM 2014:134", "4.5")
+_NOT_AMOUNT = re.compile(r"\d+(?:[:./–-]\d+)+|\b(?:19|20)\d\d\b")
+
+
+# Argument runs across sentences: the reason for a claim often stands in the sentence before ("… känns därför inte
+# nödvändigt") or after it ("Givet KSL:s karaktär …"), and the example after the claim it illustrates.
+_ASKS_WHY = re.compile(r"\b(varför|av vilken anledning|av vilka skäl|hur kommer det sig|motiver\w*|why|"
+                       r"for what reason)\b", re.IGNORECASE)
+_ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|blir|får|måste|stödjer|tycker|anser|"
+                          r"is|are|does|do|did|should|will|can|has|have|was|were)\b", re.IGNORECASE)
+_ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
+_GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
+                           r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
+                           re.IGNORECASE)
+# Users ask for positions: an objection is worded with reservations and negations, support with approval.
+_ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|"
+                             r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
+                             r"worr\w*|doubt\w*|against|disagree\w*|risks?)\b", re.IGNORECASE)
+_CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
+                       r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
+_ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|agree\w*|support\w*|"
+                           r"welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
+_SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|stöd\w*|tillstyrk\w*|utmärkt\w*|"
+                         r"naturligt|rimlig\w*)\b", re.IGNORECASE)
+_ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
+_GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
+
+
+_COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
+                         re.IGNORECASE)
+
+def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
+    """Where the first number that can be an amount or a count stands: "26", "två", "8 190" — not a year, a period,
+    a date or a document number. With ``noun`` (the word after "hur många"), only a number that counts it: for
+    "kommuner", "alla 26 kommuner" and not "två begrepp"."""
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group())
+
+    masked = _NOT_AMOUNT.sub(blank, _DATE.sub(blank, text))
+    stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
+    for m in _AMOUNT.finditer(masked):
+        if stem is None or any(w.startswith(stem) for w in text[m.end():m.end() + 60].lower().split()[:3]):
+            return m.start(), m.start() + len(m.group().rstrip())
+    return None
+
+
+def _counted(question: str) -> str | None:
+    """The noun a Swedish "hur många" question counts: "Hur många kommuner …" -> "kommuner"."""
+    m = re.search(r"\bhur många (?:andra |olika |fler )?([a-zåäöé]{3,})", question, re.IGNORECASE)
+    return m.group(1) if m else None
+
+
+def lead_fact(question: str, quote: str, lang: str) -> str | None:
+    """The fact a date, party or number question asks for, taken word for word from the quote, to put first.
+
+    Example: ("När undertecknades förslaget?", "Stockholm den 23 oktober 2014", "sv") -> "23 oktober 2014".
+    """
+    if _ASKS_DNR.search(question) and (m := _DNR.search(quote)):
+        return m.group(1)
+    if _ASKS_DATE.search(question) and (m := _DATE.search(quote)):
+        return m.group()
+    if _ASKS_PARTY.search(question):
+        # the first party code after a name from the question: "A, B och C (alla M)" gives M for A too
+        for m in re.finditer(r"[A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)*", quote):
+            if not any(len(part) > 2 and part in question for part in m.group().split()):
+                continue
+            code = re.match(r"[^()]*?\((?:båda |alla |samtliga )?([A-ZÅÄÖ]{1,2})\)", quote[m.end():])
+            if code:
+                p = code.group(1)
+                return f"{m.group()}: {p} ({PARTIES[p]})" if p in PARTIES else f"{m.group()}: {p}"
+    if _ASKS_COUNT.search(question) and (span := _amount(quote, _counted(question))):
+        return quote[span[0]:span[1]]
+    return None
+
+
+def answer_type(question: str, texts: list[str]) -> np.ndarray:
+    """1 for sentences holding the kind of fact asked for (a date for "när", a party code for "vilket parti", a
+    reason for "varför", words of objection for "vilken kritik" …), else 0."""
+    if _ASKS_WHY.search(question):  # a sentence that gives or draws on a reason
+        return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
+    if _ASKS_DNR.search(question):
+        pattern = _DNR
+    elif _ASKS_DATE.search(question):
+        pattern = _DATE
+    elif _ASKS_PARTY.search(question):
+        pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
+    elif _ASKS_COUNT.search(question):
+        noun = _counted(question)
+        return np.array([1.0 if _amount(t, noun) else 0.0 for t in texts])
+    elif _ASKS_CRITICISM.search(question):
+        pattern = _CRITICAL
+    elif _ASKS_SUPPORT.search(question):
+        pattern = _SUPPORTIVE
+    else:
+        return np.zeros(len(texts))
+    return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
+
+
+def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
+    """A question about a sum ("vad kostar", "hur stor avgift") or a count ("hur många") whose best sentences hold
+    no such number: the documents do not give it, whatever else they say."""
+    if _ASKS_MONEY.search(question):
+        return not any(_MONEY.search(t) for t in best_sentences)
+    if _ASKS_HOW_MANY.search(question):
+        return not any(_amount(t) for t in best_sentences)
+    return False
+
+
+def wants_reason(question: str) -> bool:
+    """A why question, or a yes/no one, which is answered by the stance and its reason."""
+    return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question))
+
+
+def wants_example(question: str) -> bool:
+    return bool(_ASKS_EXAMPLE.search(question))
+
+
+def asks_who_or_when(question: str) -> bool:
+    """Who spoke, or when: the line that hands a voice the word ("Reservation anfördes av …") can answer it."""
+    return bool(_ASKS_WHO_OR_WHEN.match(question) or _ASKS_DATE.search(question))
+
+
+def is_comparison(question: str) -> bool:
+    return bool(_COMPARISON.search(question))
+
+
+def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool) -> str | None:
+    """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
+    announces ("… beslutar följande." and the decision), the reason (the sentence before one that concludes
+    "därför …", or a next sentence that gives reasons) when ``reason`` is wanted, the example after a claim when
+    ``example`` is."""
+    if after is not None and _ANNOUNCES.search(own):
+        return "after"
+    if reason and before is not None and _REFERS_BACK.search(own) and not _GIVES_REASON.search(own):
+        return "before"
+    if after is not None and (reason and _GIVES_REASON.search(after) or
+                              example and _GIVES_EXAMPLE.search(after) and not _GIVES_EXAMPLE.search(own)):
+        return "after"
+    return None
