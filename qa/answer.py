@@ -100,6 +100,7 @@ class _Candidate:
     start: int
     end: int
     score: float = 0.0
+    anchor: _Candidate | None = None  # the quote this neighbouring sentence completes: shown beside it
 
 
 def _idf_weights(qa: Any, terms: list[str], lang: str) -> dict[str, float]:
@@ -189,7 +190,7 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list
         taken = chosen + out
         if extra and not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < extra[1]
                              and extra[0] < x.end for x in taken):
-            out.append(_Candidate(c.hit, extra[0], extra[1], c.score))
+            out.append(_Candidate(c.hit, extra[0], extra[1], c.score, anchor=c))
     return out[:MAX_QUOTES + 1]
 
 
@@ -309,7 +310,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}
-    chosen.sort(key=lambda c: (actor_rank[c.hit.passage.actor], c is not best, c.hit.passage.ordinal, c.start))
+    # A completing sentence stands beside its quote, in the document's order ("… finns redan …" before "… därför …").
+    chosen.sort(key=lambda c: (actor_rank[c.hit.passage.actor], (c.anchor or c) is not best,
+                               (c.anchor or c).hit.passage.ordinal, (c.anchor or c).start, c.start))
     citations: list[Citation] = []
     groups: dict[str, list[tuple[str, int]]] = {}
     for c in chosen:

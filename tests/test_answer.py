@@ -90,6 +90,10 @@ def test_why_question_quotes_the_reason_from_the_next_sentence(qa):
     ans = answer_question(qa, "Varför ser stadsledningskontoret inget behov av att KSL blir snabbare på att fatta beslut?")
     assert not ans.abstained and "konsensusbaserad samarbetsorganisation" in ans.text
     assert all(c.hit.passage.actor.startswith("Stadsledningskontoret") for c in ans.citations)
+    # a conclusion "… därför …" is quoted with its reason, which stands before it, as in the document
+    ans = answer_question(qa, "Varför anser M och FP att KSL inte behöver arbeta med regional utveckling?")
+    reason, conclusion = ans.text.find("Länsstyrelsen och Landstinget"), ans.text.find("därför inte nödvändigt")
+    assert not ans.abstained and 0 <= reason < conclusion
 
 
 def test_count_money_and_reference_number_questions(qa):
