@@ -3,8 +3,10 @@
 Rules first: a Swedish question naming something no passage contains ("… tunnelbanelinje till Nacka?") is not
 answered by these documents (``missing_names``). Then the evidence of the retrieved passages: the cosine of the best
 passage (``top_dense``) and the share of the question's words, weighted by rarity, that one of the top five passages
-contains (``passage_coverage``). A question whose rare names do occur in the documents ("Vilket parti tillhör Lotta
-Edholm?") is about them, whatever its other words. The thresholds come from ``benchmarks/calibrate_abstention.py``.
+contains (``passage_coverage``); thin evidence abstains when a Swedish question also rests on a long word the
+documents never use (``absent_words``). A question whose rare names do occur in the documents ("Vilket parti
+tillhör Lotta Edholm?") is about them, whatever its other words. The thresholds come from
+``benchmarks/calibrate_abstention.py``.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgru
 # Users ask for positions: an objection is worded with reservations and negations, support with approval.
 _ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|"
                              r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
-                             r"worr\w*|doubt\w*|against|disagree\w*|risks?)\b", re.IGNORECASE)
+                             r"worr\w*|doubt\w*|against|disagree\w*)\b", re.IGNORECASE)
 _CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
                        r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
 _ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|agree\w*|support\w*|"
@@ -62,10 +62,9 @@ _SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|
                          r"naturligt|rimlig\w*)\b", re.IGNORECASE)
 _ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
 _GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
-
-
 _COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
                          re.IGNORECASE)
+
 
 def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
     """Where the first number that can be an amount or a count stands: "26", "två", "8 190" — not a year, a period,
@@ -89,7 +88,7 @@ def _counted(question: str) -> str | None:
 
 
 def lead_fact(question: str, quote: str, lang: str) -> str | None:
-    """The fact a date, party or number question asks for, taken word for word from the quote, to put first.
+    """The fact a date, party, number or diarienummer question asks for, word for word from the quote, to put first.
 
     Example: ("När undertecknades förslaget?", "Stockholm den 23 oktober 2014", "sv") -> "23 oktober 2014".
     """
