@@ -12,7 +12,6 @@ tillhör Lotta Edholm?") is about them, whatever its other words. The thresholds
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,18 +80,13 @@ def rare_known_names(question: str, lexical: Any) -> list[str]:
     return [name for name, df in _names(question, lexical) if df is not None and df <= limit]
 
 
-def absent_words(question: str, lexical: Any, near: Sequence[str] | None = None) -> list[str]:
-    """Long words of a Swedish question that no passage contains, not even inside a compound: "tunnelbanelinje".
-
-    ``near``: only these passages count (the texts retrieved for the question). In one case's documents that is
-    nearly all of them; among 25,000 pages "medlemsavgift" stands somewhere, but not where the question leads, and
-    the rule should mean the same in both."""
+def absent_words(question: str, lexical: Any) -> list[str]:
+    """Long words of a Swedish question that no passage contains, not even inside a compound: "tunnelbanelinje"."""
     analyzer = lexical.analyzer()
-    vocabulary = lexical.terms if near is None else {t for text in near for t in analyzer.terms(text)}
     out = []
     for w in analyzer.words(question):
         if len(w) < COMPOUND_LETTERS or any(c.isdigit() for c in w) or has_synonym(w):
             continue  # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent
-        if not any(t in vocabulary for t in analyzer.terms(w, query=True)):
+        if not any(t in lexical.terms for t in analyzer.terms(w, query=True)):
             out.append(w)
     return out

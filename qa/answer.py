@@ -273,9 +273,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
                                              for h in hits[:5]),
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
-                        absent_words=len(absent_words(rewritten, qa.index.lexical,
-                                                      [h.passage.index_text() for h in pool]))
-                        if lang == "sv" else 0)
+                        absent_words=len(absent_words(rewritten, qa.index.lexical)) if lang == "sv" else 0)
     if should_abstain(evidence, words_checked=lang == "sv"):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
