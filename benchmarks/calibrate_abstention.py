@@ -44,14 +44,9 @@ CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", ROOT / "benchmarks/questions/case_a
 
 def _abstains(row: dict, min_coverage: float, min_top_dense: float) -> bool:
     """``abstention.should_abstain`` with the thresholds being scanned."""
-    old = abstention.MIN_PASSAGE_COVERAGE, abstention.MIN_TOP_DENSE
-    abstention.MIN_PASSAGE_COVERAGE, abstention.MIN_TOP_DENSE = min_coverage, min_top_dense
-    try:
-        fields = abstention.Evidence.__dataclass_fields__
-        return abstention.should_abstain(abstention.Evidence(**{k: row[k] for k in fields}),
-                                         words_checked=detect_language(row["question"]) == "sv")
-    finally:
-        abstention.MIN_PASSAGE_COVERAGE, abstention.MIN_TOP_DENSE = old
+    evidence = abstention.Evidence(**{k: row[k] for k in abstention.Evidence.__dataclass_fields__})
+    return abstention.should_abstain(evidence, words_checked=detect_language(row["question"]) == "sv",
+                                     min_coverage=min_coverage, min_top_dense=min_top_dense)
 
 
 def main() -> None:

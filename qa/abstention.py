@@ -40,7 +40,8 @@ class Evidence:
     absent_words: int = 0
 
 
-def should_abstain(e: Evidence, words_checked: bool = True) -> bool:
+def should_abstain(e: Evidence, words_checked: bool = True, min_coverage: float | None = None,
+                   min_top_dense: float | None = None) -> bool:
     """Thin evidence that also rests on a long word the documents never use ("medlemsavgift"), unless the question
     names something rare they contain — and does not rest on such a word: among 25,000 pages "Nacka" occurs
     somewhere, "tunnelbanelinje" nowhere.
@@ -48,9 +49,12 @@ def should_abstain(e: Evidence, words_checked: bool = True) -> bool:
     Thin evidence alone is not enough where the words were checked (Swedish questions): in a case's documents
     every passage is near every question about the case, so the cosine and coverage of answerable questions in
     users' own words overlap those of unanswerable ones (README, "Abstention"). English questions, whose words
-    the Swedish documents cannot hold, abstain on thin evidence alone."""
+    the Swedish documents cannot hold, abstain on thin evidence alone. The thresholds default to the calibrated
+    ones (``benchmarks/calibrate_abstention.py`` scans others)."""
     about_known = e.rare_names > 0 and e.absent_words == 0
-    thin = e.passage_coverage < MIN_PASSAGE_COVERAGE and e.top_dense < MIN_TOP_DENSE
+    coverage = MIN_PASSAGE_COVERAGE if min_coverage is None else min_coverage
+    top_dense = MIN_TOP_DENSE if min_top_dense is None else min_top_dense
+    thin = e.passage_coverage < coverage and e.top_dense < top_dense
     return not about_known and thin and (e.absent_words > 0 or not words_checked)
 
 

@@ -98,13 +98,13 @@ SWEDISH_SYNONYMS: dict[str, str] = {
 }
 # a synonym's genitive too: "reservanternas"
 _SYNONYM_RE = re.compile(r"\b(" + "|".join(SWEDISH_SYNONYMS) + r")s?\b", re.IGNORECASE)
+_GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",
+                          re.IGNORECASE)
 
 
 def has_synonym(word: str) -> bool:
     """Whether the documents write ``word`` (or its genitive) otherwise: "reservanternas" -> "reservation"."""
     return bool(_SYNONYM_RE.fullmatch(word))
-_GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",
-                          re.IGNORECASE)
 
 
 def detect_language(text: str) -> str:

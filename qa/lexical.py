@@ -75,7 +75,8 @@ class Analyzer:
         return out
 
     def _word_terms(self, w: str, query: bool) -> tuple[str, ...]:
-        if not any(c.isdigit() for c in w):
+        digits = any(c.isdigit() for c in w)
+        if not digits:
             if ":" in w:  # an abbreviation's ending: "KSL:s" is KSL's
                 return self._word_terms(w.split(":", 1)[0], query)
             if "-" in w:  # a hyphenated compound: "KSL-remissen" meets "KSL" and "remissen", and itself
@@ -85,7 +86,7 @@ class Analyzer:
         if stem == w and len(w) >= 6 and w.endswith("an"):
             stem = self._stem(w[:-1])  # Snowball keeps an -a noun's definite form whole: "frågan" is "fråga"
         folded = stem.translate(_FOLD)
-        if any(c.isdigit() for c in w) or len(folded) < 4:
+        if digits or len(folded) < 4:
             return (folded,)
         terms = [folded]
         if query:
