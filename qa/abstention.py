@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from qa.language import has_synonym
 from qa.lexical import COMPOUND_LETTERS, is_affix
 
@@ -58,24 +60,34 @@ def should_abstain(e: Evidence, words_checked: bool = True, min_coverage: float 
     return not about_known and thin and (e.absent_words > 0 or not words_checked)
 
 
-def _names(question: str, lexical: Any) -> list[tuple[str, int | None]]:
+def _df(lexical: Any, term: str, rows: np.ndarray | None = None) -> int:
+    """Passages containing an index term: all of them, or those among ``rows`` (sorted passage numbers)."""
+    col = lexical.terms.get(term)
+    if col is None:
+        return 0
+    a, b = lexical.matrix.indptr[col], lexical.matrix.indptr[col + 1]
+    if rows is None:
+        return int(b - a)
+    return int(np.isin(lexical.matrix.indices[a:b], rows, assume_unique=True).sum())
+
+
+def _names(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[tuple[str, int | None]]:
     """(name, fewest passages containing one of its terms, None when none does) for the capitalised words that
-    are not the first word of the question."""
+    are not the first word of the question; counted among ``rows`` when given."""
     analyzer = lexical.analyzer()
     out = []
     for m in _NAME.finditer(question.strip()):
         terms = [t for t in analyzer.terms(m.group(1)) if not is_affix(t)]
         if not terms:
             continue
-        dfs = [int(lexical.matrix.indptr[lexical.terms[t] + 1] - lexical.matrix.indptr[lexical.terms[t]])
-               for t in terms if t in lexical.terms]
+        dfs = [df for t in terms if (df := _df(lexical, t, rows))]
         out.append((m.group(1), min(dfs) if dfs else None))
     return out
 
 
-def missing_names(question: str, lexical: Any) -> list[str]:
-    """Proper names in a question that no passage contains: "Nacka"."""
-    return [name for name, df in _names(question, lexical) if df is None]
+def missing_names(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
+    """Proper names in a question that no passage contains ("Nacka"), or none of ``rows`` (one document's)."""
+    return [name for name, df in _names(question, lexical, rows) if df is None]
 
 
 def rare_known_names(question: str, lexical: Any) -> list[str]:
@@ -84,13 +96,14 @@ def rare_known_names(question: str, lexical: Any) -> list[str]:
     return [name for name, df in _names(question, lexical) if df is not None and df <= limit]
 
 
-def absent_words(question: str, lexical: Any) -> list[str]:
-    """Long words of a Swedish question that no passage contains, not even inside a compound: "tunnelbanelinje"."""
+def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
+    """Long words of a Swedish question that no passage contains, not even inside a compound
+    ("tunnelbanelinje"); with ``rows``, none of those passages (one document's)."""
     analyzer = lexical.analyzer()
     out = []
     for w in analyzer.words(question):
         if len(w) < COMPOUND_LETTERS or any(c.isdigit() for c in w) or has_synonym(w):
             continue  # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent
-        if not any(t in lexical.terms for t in analyzer.terms(w, query=True)):
+        if not any(_df(lexical, t, rows) for t in analyzer.terms(w, query=True)):
             out.append(w)
     return out

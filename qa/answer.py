@@ -21,7 +21,7 @@ import numpy as np
 from qa.abstention import Evidence, absent_words, missing_names, rare_known_names, should_abstain
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
-from qa.language import expand_query
+from qa.language import GLOSSARY, expand_query
 from qa.lexical import is_affix
 from qa.questions import (
     answer_type,
@@ -234,9 +234,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     analyzer = qa.index.lexical.analyzer()
     q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
     weights = _idf_weights(qa, q_terms, lang)
-    names = missing_names(rewritten, qa.index.lexical) if lang == "sv" else []
-    if names:
-        listed = ", ".join(names)
+    unused = missing_names(rewritten, qa.index.lexical)
+    if unused and lang == "sv":  # an English question's capitalised words ("Left Party") are no Swedish names
+        listed = ", ".join(unused)
         reason = f"De nämner inte {listed}."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten)
@@ -268,12 +268,22 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     order = np.argsort(-scores, kind="stable")
 
     best = cands[int(order[0])]
+    # Among many documents every word stands somewhere; what counts is the document the answer would quote.
+    rows = qa.index.rows_of(best.hit.passage.source)
+    elsewhere = [n for n in missing_names(rewritten, qa.index.lexical, rows)
+                 if n not in unused and (lang == "sv" or n.lower() not in GLOSSARY)]  # "Liberals" is no name
+    if elsewhere:
+        listed = ", ".join(elsewhere)
+        reason = (f"Dokumentet som ligger närmast frågan nämner inte {listed}." if lang == "sv"
+                  else f"The document closest to the question does not mention {listed}.")
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten)
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
                                              for h in hits[:5]),
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
-                        absent_words=len(absent_words(rewritten, qa.index.lexical)) if lang == "sv" else 0)
+                        absent_words=len(absent_words(rewritten, qa.index.lexical, rows)) if lang == "sv" else 0)
     if should_abstain(evidence, words_checked=lang == "sv"):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)

@@ -25,6 +25,8 @@ _PARTY_ALIASES: dict[str, list[str]] = {
     "KD": ["kristdemokraterna", "christian democrats"],
     "SD": ["sverigedemokraterna", "sweden democrats"],
 }
+# Folkpartiet liberalerna (FP) became Liberalerna (L) in 2015: papers of one period use one name, people either.
+_RENAMED = {"L": "FP", "FP": "L"}
 _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|dissent\w*|särskil\w+ uttalande\w*|"
                       r"ersättaryttrande\w*)\b", re.IGNORECASE)
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
@@ -51,8 +53,12 @@ def mentioned_speakers(question: str) -> list[Speaker]:
                           and re.search(rf"(?:^|[\s(]){code}(?:[\s),.?]|$)", q))
         if code in ("S", "V", "C", "M", "L") and not any(re.search(rf"\b{re.escape(a)}", low) for a in aliases):
             hit = bool(re.search(rf"\({code}\)|\b{code}-?partiet\b|\bpartiet {code}\b", q))
-        if hit:
-            found.append(Speaker(f"{PARTIES[code]} ({code})", (f"({code})", PARTIES[code].lower()), party=True))
+        if hit and not any(s.label.endswith(f"({_RENAMED.get(code)})") for s in found):
+            patterns = (f"({code})", PARTIES[code].lower())
+            if code in _RENAMED:  # either name finds the party's passages, from before or after 2015
+                other = _RENAMED[code]
+                patterns += (f"({other})", PARTIES[other].lower())
+            found.append(Speaker(f"{PARTIES[code]} ({code})", patterns, party=True))
     if _DISSENT.search(q):
         found.append(Speaker("reservanterna", ("reservation", "särskilt uttalande", "ersättaryttrande")))
     if _PRESENTER.search(q):

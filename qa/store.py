@@ -49,6 +49,7 @@ class IndexData:
     vectors: np.ndarray  # float32 [n, dim]
     lexical: BM25Index
     dense: Any = field(default=None, repr=False)  # faiss.Index
+    _rows: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def model_id(self) -> str:
@@ -61,6 +62,15 @@ class IndexData:
 
     def passage(self, i: int) -> Passage:
         return self.passages[i]
+
+    def rows_of(self, source: str) -> np.ndarray:
+        """The passage numbers of one corpus file, sorted."""
+        if self._rows is None:
+            by_source: dict[str, list[int]] = {}
+            for i, p in enumerate(self.passages):
+                by_source.setdefault(p.source, []).append(i)
+            self._rows = {s: np.asarray(r, dtype=np.int32) for s, r in by_source.items()}
+        return self._rows.get(source, np.zeros(0, dtype=np.int32))
 
     def dense_search(self, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return self.dense.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)

@@ -133,3 +133,36 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text
+
+
+OTHER_PAPER = """Kommunal samverkan i Västra Götaland
+
+Regionstyrelsen har remitterat en rapport om samverkan mellan kommunerna i Västra Götaland.
+
+Vänsterpartiet anser i sitt yttrande att samverkan ska styras av kommunfullmäktige och inte av tjänstemän.
+Medlemsavgiften till kommunalförbundet föreslås höjas med två procent från och med nästa år.
+"""
+
+
+@pytest.fixture(scope="module")
+def qa_two_papers(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("two")
+    (tmp / "corpus").mkdir()
+    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
+    (tmp / "corpus" / "samverkan-vastra-gotaland.txt").write_text(OTHER_PAPER, encoding="utf-8")
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    index_corpus(settings, log=lambda m: None)
+    return open_qa(settings)
+
+
+def test_among_several_papers_a_name_or_word_must_stand_in_the_one_quoted(qa_two_papers):
+    """Vänsterpartiet and medlemsavgift stand in another paper: no longer "never in the documents", yet the case,
+    where the answer would come from, never uses them."""
+    party = answer_question(qa_two_papers, "Vad tyckte Vänsterpartiet om KSL:s förslag till ny inriktning?")
+    assert party.abstained and not party.citations and "nämner inte Vänsterpartiet" in party.text
+    fee = answer_question(qa_two_papers, "Hur mycket betalar Stockholms stad i medlemsavgift till KSL per år?")
+    assert fee.abstained and not fee.citations
+    other = answer_question(qa_two_papers, "Vad anser Vänsterpartiet om samverkan i Västra Götaland?")
+    assert not other.abstained and "styras av kommunfullmäktige" in other.text
+    case = answer_question(qa_two_papers, "Vilket parti tillhör Lotta Edholm?")
+    assert not case.abstained and "FP" in case.text

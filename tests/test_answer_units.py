@@ -1,4 +1,5 @@
 from qa.answer import _frame, short_actor
+from qa.language import expand_query
 from qa.questions import lead_fact
 from qa.sentences import split_sentences
 from qa.structure import _person_names
@@ -84,3 +85,22 @@ def test_names_are_capitalised_words_not_compounds_with_an_abbreviation():
     lex = BM25Index.build(["KSL:s sekretariat för strukturfondspartnerskapet.", "Kommunförbundet Stockholms Län."])
     assert missing_names("Vilken EU-kopplad uppgift ska KSL prioritera?", lex) == []
     assert missing_names("Vad tycker Nacka om KSL:s förslag?", lex) == ["Nacka"]
+
+
+def test_folkpartiet_and_liberalerna_are_one_party():
+    """Folkpartiet (FP) became Liberalerna (L) in 2015; a question may use either name for a paper of either
+    period, and "Liberals" must not be refused as a party that never speaks in a paper signed by FP."""
+    from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
+
+    fp_actor = "Reservation av Moderaterna (M) och Folkpartiet (FP) i borgarrådsberedningen"
+    for q in ("Vad tycker Liberalerna om förslaget?", "Why do the Liberals object?", "Vad tycker FP?"):
+        found = [s for s in mentioned_speakers(expand_query(q)) if s.party]
+        assert len(found) == 1 and speaker_matches(found, fp_actor)
+        assert speaker_matches(found, "Reservation av Liberalerna (L)")
+    assert not speaker_matches(mentioned_speakers("Vad tycker Liberalerna?"), "Reservation av Moderaterna (M)")
+
+    class P:
+        actor, text = fp_actor, "Vi anser att …"
+
+    assert unknown_speaker(mentioned_speakers("Vad tycker Liberalerna?"), [P()]) is None
+    assert unknown_speaker(mentioned_speakers("Vad tycker Centerpartiet?"), [P()]) == "Centerpartiet (C)"
