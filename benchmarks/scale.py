@@ -232,6 +232,8 @@ def main() -> None:
         ("index on disk", f"{i['index_mb']:,.0f} MB, FAISS {i['faiss'].get('type') if i['faiss'] else '?'}"),
         ("case questions: evidence R@1 / R@5", f"{q['R@1']:.2f} / {q['R@5']:.2f} ({q['questions']} questions)"),
         ("answers with every fact / false abstentions", f"{q['answer']:.2f} / {q['false_abstention']:.2f}"),
+        ("unanswerable questions abstained", "none asked" if q["abstained_unanswerable"] is None
+                                             else f"{q['abstained_unanswerable']:.2f}"),
         ("load index + model", f"{q['load_s']:.1f} s, RSS {q['rss_loaded_mb']:,} MB (end {q['rss_end_mb']:,} MB)"),
         ("search latency p50 / p95 / max", f"{q['search_p50_ms']:.0f} / {q['search_p95_ms']:.0f} / "
                                            f"{q['search_max_ms']:.0f} ms ({q['searches']} searches)"),

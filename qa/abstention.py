@@ -20,9 +20,9 @@ import numpy as np
 from qa.language import has_synonym
 from qa.lexical import COMPOUND_LETTERS, is_affix
 
-# Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most abstentions on
-# unanswerable questions while abstaining on at most 2% of answerable SweQUAD-MC train questions and 5% of the
-# answerable development questions about the case (asked of the case alone).
+# Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most right decisions
+# (unanswerable questions abstained on, less answerable ones refused) while abstaining on at most 2% of answerable
+# SweQUAD-MC train questions and 5% of the answerable development questions about the case (asked of the case alone).
 MIN_TOP_DENSE = 0.86
 MIN_PASSAGE_COVERAGE = 0.55
 RARE_SHARE = 0.05  # a name in at most this share of passages (or a handful, in a small corpus) is specific
@@ -60,17 +60,6 @@ def should_abstain(e: Evidence, words_checked: bool = True, min_coverage: float 
     return not about_known and thin and (e.absent_words > 0 or not words_checked)
 
 
-def _df(lexical: Any, term: str, rows: np.ndarray | None = None) -> int:
-    """Passages containing an index term: all of them, or those among ``rows`` (sorted passage numbers)."""
-    col = lexical.terms.get(term)
-    if col is None:
-        return 0
-    a, b = lexical.matrix.indptr[col], lexical.matrix.indptr[col + 1]
-    if rows is None:
-        return int(b - a)
-    return int(np.isin(lexical.matrix.indices[a:b], rows, assume_unique=True).sum())
-
-
 def _names(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[tuple[str, int | None]]:
     """(name, fewest passages containing one of its terms, None when none does) for the capitalised words that
     are not the first word of the question; counted among ``rows`` when given."""
@@ -80,7 +69,7 @@ def _names(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[
         terms = [t for t in analyzer.terms(m.group(1)) if not is_affix(t)]
         if not terms:
             continue
-        dfs = [df for t in terms if (df := _df(lexical, t, rows))]
+        dfs = [df for t in terms if (df := lexical.df(t, rows))]
         out.append((m.group(1), min(dfs) if dfs else None))
     return out
 
@@ -104,6 +93,6 @@ def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) ->
     for w in analyzer.words(question):
         if len(w) < COMPOUND_LETTERS or any(c.isdigit() for c in w) or has_synonym(w):
             continue  # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent
-        if not any(_df(lexical, t, rows) for t in analyzer.terms(w, query=True)):
+        if not any(lexical.df(t, rows) for t in analyzer.terms(w, query=True)):
             out.append(w)
     return out

@@ -28,6 +28,7 @@ from qa.questions import (
     asks_who_or_when,
     context_sentence,
     is_comparison,
+    lacks_person,
     lacks_quantity,
     lead_fact,
     wants_example,
@@ -103,13 +104,16 @@ class _Candidate:
     anchor: _Candidate | None = None  # the quote this neighbouring sentence completes: shown beside it
 
 
-def _idf_weights(qa: Any, terms: list[str], lang: str) -> dict[str, float]:
-    """Rarity of each question term. A Swedish term no passage contains weighs like the rarest known term of the
-    question (the documents lack a word the question rests on); in an English question such a term is just
-    English, and weighs nothing (the glossary supplies the Swedish words)."""
+def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None = None) -> dict[str, float]:
+    """Rarity of each question term among ``rows``: the passages of the documents the answer is sought in, where
+    a case's own name ("KSL") is common, however rare it is among all documents. A Swedish term none of them
+    contains weighs like the rarest known term of the question (the documents lack a word the question rests on);
+    in an English question such a term is just English, and weighs nothing (the glossary supplies the Swedish
+    words)."""
     lex = qa.index.lexical
-    known = {t: lex.idf(t) for t in dict.fromkeys(terms)}
-    top = max(known.values(), default=0.0) or float(np.log1p((lex.matrix.shape[0] + 0.5) / 0.5))
+    known = {t: lex.idf(t, rows) for t in dict.fromkeys(terms)}
+    n = lex.matrix.shape[0] if rows is None else len(rows)
+    top = max(known.values(), default=0.0) or float(np.log1p((n + 0.5) / 0.5))
     return {t: (w or (0.0 if lang == "en" else top)) for t, w in known.items()}
 
 
@@ -233,7 +237,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     analyzer = qa.index.lexical.analyzer()
     q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
-    weights = _idf_weights(qa, q_terms, lang)
+    searched = np.unique(np.concatenate([qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]))
+    weights = _idf_weights(qa, q_terms, lang, searched)
     unused = missing_names(rewritten, qa.index.lexical)
     if unused and lang == "sv":  # an English question's capitalised words ("Left Party") are no Swedish names
         listed = ", ".join(unused)
@@ -247,7 +252,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     for h in hits:
         for a, b in sentence_spans(h.passage.text):
             text = h.passage.text[a:b]
-            if b - a >= 20 and len(text.split()) >= 5 and (markers_answer or not is_voice_marker(text)):
+            # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing
+            if b - a >= 20 and len(text.split()) >= 5 and not text.startswith("#") \
+                    and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
@@ -290,6 +297,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten, evidence=evidence)
+    if lacks_person(rewritten, [cands[int(j)].hit.passage.text[cands[int(j)].start:cands[int(j)].end]
+                                  for j in order[:QUANTITY_SENTENCES]]):
+        reason = "De nämner ingen person i den rollen." if lang == "sv" else "They name no one in that role."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 

@@ -74,6 +74,53 @@ GLOSSARY: dict[str, str] = {
     "party": "parti",
     "upper secondary": "gymnasieregionen gymnasieutbildning",
     "elderly care": "äldreomsorg",
+    # the subjects of the genre's papers
+    "refugees": "flyktingar flyktingmottagande asyl",
+    "refugee": "flyktingar flyktingmottagande asyl",
+    "asylum": "asyl",
+    "newly arrived": "nyanlända",
+    "immigrants": "nyanlända invandrare",
+    "integration": "integration",
+    "school": "skola gymnasieskola",
+    "schools": "skolor gymnasieskola",
+    "education": "utbildning gymnasieutbildning",
+    "students": "studenter",
+    "student housing": "studentbostäder",
+    "environment": "miljö",
+    "energy": "energi",
+    "climate": "klimat",
+    "growth": "tillväxt",
+    "infrastructure": "infrastruktur",
+    "labour market": "arbetsmarknad",
+    "labor market": "arbetsmarknad",
+    "health care": "sjukvård",
+    "healthcare": "sjukvård",
+    "social services": "socialtjänst",
+    "structural funds": "strukturfonder strukturfondsprogram",
+    "eu funds": "eu-fonder strukturfonder",
+    "rural": "landsbygd",
+    "countryside": "landsbygd",
+    "archipelago": "skärgård",
+    "digitalisation": "digitalisering",
+    "digitalization": "digitalisering",
+    "member municipalities": "medlemskommunerna",
+    "membership fee": "medlemsavgift",
+    "board": "styrelsen",
+    "steering groups": "styrgrupper",
+    "steering group": "styrgrupp",
+    "convention": "konvent",
+    "meeting place": "mötesplats",
+    "consensus": "konsensus",
+    "cooperation": "samverkan samarbete",
+    "collaboration": "samverkan samarbete",
+    "county council": "landstinget",
+    "county administrative board": "länsstyrelsen",
+    "criticism": "kritik",
+    "election": "val valet",
+    "term of office": "mandatperioden",
+    "director": "direktör förbundsdirektör",
+    "chair": "ordförande",
+    "chairman": "ordförande",
 }
 # Words of the genre whose documents use another form: the people who made a reservation are "reservanterna"
 # in questions but the text says "Reservation anfördes av …".
@@ -90,6 +137,12 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "ärendenummer": "dnr",
     "svarstid": "remisstid",
     "svarstiden": "remisstid",
+    # a paper is signed by its place, date and name ("Stockholm den 23 oktober 2014 KARIN WANNGÅRD"), never a verb
+    "undertecknade": "den",
+    "undertecknat": "den",
+    "undertecknades": "den",
+    "underskrift": "den",
+    "underskriften": "den",
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",
@@ -100,6 +153,10 @@ SWEDISH_SYNONYMS: dict[str, str] = {
 _SYNONYM_RE = re.compile(r"\b(" + "|".join(SWEDISH_SYNONYMS) + r")s?\b", re.IGNORECASE)
 _GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSARY, key=len, reverse=True)) + r")\b",
                           re.IGNORECASE)
+
+
+_REMISS = re.compile(r"\bremiss", re.IGNORECASE)
+_DEADLINE = re.compile(r"\b(senast|sista|deadline|due|svara\w*|answer\w* by)\b", re.IGNORECASE)
 
 
 def has_synonym(word: str) -> bool:
@@ -122,6 +179,8 @@ def expand_query(question: str) -> str:
     """The question, plus the document's words for the genre terms in it (Swedish synonyms; for an English
     question, the Swedish terms of the glossary)."""
     extra = [SWEDISH_SYNONYMS[m.group(1).lower()] for m in _SYNONYM_RE.finditer(question)]
+    if _REMISS.search(question) and _DEADLINE.search(question):  # "senast svara på remissen": "Remisstid den …"
+        extra.append("remisstid")
     if detect_language(question) == "en":
         extra += [GLOSSARY[m.group(1).lower()] for m in _GLOSSARY_RE.finditer(question)]
     return question + (" " + " ".join(extra) if extra else "")

@@ -214,13 +214,21 @@ class BM25Index:
             self._analyzer = Analyzer()
         return self._analyzer
 
-    def idf(self, term: str) -> float:
-        """Inverse document frequency of an index term (0 for a term the index does not know)."""
+    def df(self, term: str, rows: np.ndarray | None = None) -> int:
+        """Passages containing an index term: among all, or among ``rows`` (sorted passage numbers)."""
         col = self.terms.get(term)
         if col is None:
-            return 0.0
-        n = self.matrix.shape[0]
-        return float(_idf(n, self.matrix.indptr[col + 1] - self.matrix.indptr[col]))
+            return 0
+        a, b = self.matrix.indptr[col], self.matrix.indptr[col + 1]
+        if rows is None:
+            return int(b - a)
+        return int(np.isin(self.matrix.indices[a:b], rows, assume_unique=True).sum())
+
+    def idf(self, term: str, rows: np.ndarray | None = None) -> float:
+        """Inverse document frequency of an index term among all passages or ``rows`` (0 for a term none of them
+        contains)."""
+        df = self.df(term, rows)
+        return float(_idf(self.matrix.shape[0] if rows is None else len(rows), df)) if df else 0.0
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for ``query`` (repeated query terms count once)."""

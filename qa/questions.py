@@ -31,6 +31,16 @@ _ASKS_MONEY = re.compile(
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
+# "Vem är förbundsdirektör?" asks for a person in a role: a sentence naming the role without a name does not answer
+_ASKS_PERSON = re.compile(
+    r"^\s*(?:vem|who)\s+(?:är|var|blir|blev|is|was|will be)\s+(?:the\s+)?(?:\S+s\s+)?(?:vice\s+)?"
+    r"\w*(?:direktör\w*|ordförande\w*|chef\w*|råd|rådet|ledamot\w*|sekreterare\w*|handläggare\w*|director|"
+    r"chair\w*|head|mayor|commissioner|secretary)\b", re.IGNORECASE)
+# a capitalised pair that is a body or a place, not a person: "Kommunförbundet Stockholms Län"
+_BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|landsting|styrelse|beredning|departement|"
+                        r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
+_PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ][a-zåäöéü]+\s+)?"
+                     r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\b|\b[A-ZÅÄÖ]{2,}\s+[A-ZÅÄÖ]{3,}\b")
 _MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"
                     r"|\b\w*kronor\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\b\d[\d  ]*(?:[.,]\d+)?\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo\w*|"
@@ -47,6 +57,9 @@ _ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|b
                           r"is|are|does|do|did|should|will|can|has|have|was|were)\b", re.IGNORECASE)
 _ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
+# a sentence opening with what the one before said ("Det riskerar att …", "Detta innebär …") is read with it
+_OPENS_WITH_ANAPHOR = re.compile(r"^\s*(?:detta|denna|dessa|det (?:riskerar|innebär|leder|medför|gör|skulle|kan "
+                                 r"(?:leda|innebära|medföra)))\b", re.IGNORECASE)
 _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
                            r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
                            re.IGNORECASE)
@@ -143,6 +156,15 @@ def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
     return False
 
 
+def lacks_person(question: str, best_sentences: list[str]) -> bool:
+    """A question for the person in a role ("Vem är förbundsdirektör för KSL?") whose best sentences name no one:
+    they may mention the role ("… stödet till förbundsdirektören"), but not who holds it."""
+    if not _ASKS_PERSON.match(question):
+        return False
+    return not any(not any(_BODY_WORD.match(w) for w in m.group(0).split())
+                   for t in best_sentences for m in _PERSON.finditer(t))
+
+
 def wants_reason(question: str) -> bool:
     """A why question, or a yes/no one, which is answered by the stance and its reason."""
     return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question))
@@ -164,11 +186,12 @@ def is_comparison(question: str) -> bool:
 def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool) -> str | None:
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
     announces ("… beslutar följande." and the decision), the reason (the sentence before one that concludes
-    "därför …", or a next sentence that gives reasons) when ``reason`` is wanted, the example after a claim when
-    ``example`` is."""
+    "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons) when
+    ``reason`` is wanted, the example after a claim when ``example`` is."""
     if after is not None and _ANNOUNCES.search(own):
         return "after"
-    if reason and before is not None and _REFERS_BACK.search(own) and not _GIVES_REASON.search(own):
+    if reason and before is not None and (_REFERS_BACK.search(own) or _OPENS_WITH_ANAPHOR.match(own)) \
+            and not _GIVES_REASON.search(own):
         return "before"
     if after is not None and (reason and _GIVES_REASON.search(after) or
                               example and _GIVES_EXAMPLE.search(after) and not _GIVES_EXAMPLE.search(own)):

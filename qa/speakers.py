@@ -32,8 +32,10 @@ _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|d
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
-_REMISS = re.compile(r"\b(enligt (?:KSL|remissen|kommunförbundet)|KSL (?:föreslår|vill|anser|tycker)|"
-                     r"föreslår KSL|KSL:s förslag|i remissen|remissen föreslår)\b", re.IGNORECASE)
+# the remiss speaks as its sender, named before or after the verb ("KSL vill …", "Vad vill KSL …?")
+_REMISS = re.compile(r"\b(enligt (?:KSL|remissen|kommunförbundet)|KSL (?:föreslår|vill|anser|tycker|planerar|räknar)|"
+                     r"(?:föreslår|vill|anser|tycker|planerar|räknar) KSL|KSL:s förslag|i remissen|"
+                     r"remissen föreslår)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

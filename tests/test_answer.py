@@ -109,6 +109,14 @@ def test_count_money_and_reference_number_questions(qa):
     assert not en.abstained and en.text.startswith("31 oktober 2014 [1]")
 
 
+def test_a_person_in_a_role_the_documents_name_no_one_for(qa):
+    """They mention KSL's förbundsdirektör and board, never who holds the post: no quote about the role instead."""
+    for q in ("Vem är förbundsdirektör för KSL?", "Vem är ordförande i KSL:s styrelse?", "Who is the director of KSL?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and not ans.citations, q
+    assert "ingen person i den rollen" in answer_question(qa, "Vem är ordförande i KSL:s styrelse?").text
+
+
 def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_word(qa):
     ans = answer_question(qa, "Hur skiljer sig M och FP:s hållning från Wanngårds förslag?")
     assert ans.citations and not any(c.quote.startswith(("Reservation anfördes", "Föredragande borgarrådet"))
@@ -129,13 +137,22 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
     ("Vilka risker ser tjänstemännen med KSL:s politiska styrgrupper?", "otydlig"),
     # a yes/no question: the office restates the claim, then answers it in the next sentence ("Givet …")
     ("Måste KSL verkligen kunna fatta snabbare beslut enligt kontoret?", "konsensusbaserad samarbetsorganisation"),
-], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no"])
+    # "senast … remissen" is the head of the paper's "Remisstid den …"
+    ("Senast när ska remissen besvaras?", "31 oktober 2014"),
+    # a paper is signed by place, date and name, with no verb: "undertecknades" is not a word it lacks
+    ("Vilket datum undertecknades promemorian av borgarrådet?", "23 oktober 2014"),
+    # "Det riskerar att … hämma den regionala tillväxten." is read with the sentence it refers back to
+    ("Varför oroar sig Wanngård för regionens tillväxt?", "beslutskraft"),
+    # a person in a role, named
+    ("Vem är föredragande borgarråd?", "Karin Wanngård"),
+], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no", "deadline", "signed", "anaphor",
+        "person"])
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text
 
 
-OTHER_PAPER = """Kommunal samverkan i Västra Götaland
+OTHER_PAPER = """# Kommunal samverkan i Västra Götaland och dess styrning
 
 Regionstyrelsen har remitterat en rapport om samverkan mellan kommunerna i Västra Götaland.
 
@@ -149,7 +166,7 @@ def qa_two_papers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("two")
     (tmp / "corpus").mkdir()
     shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    (tmp / "corpus" / "samverkan-vastra-gotaland.txt").write_text(OTHER_PAPER, encoding="utf-8")
+    (tmp / "corpus" / "samverkan-vastra-gotaland.md").write_text(OTHER_PAPER, encoding="utf-8")
     settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
     index_corpus(settings, log=lambda m: None)
     return open_qa(settings)
@@ -164,5 +181,8 @@ def test_among_several_papers_a_name_or_word_must_stand_in_the_one_quoted(qa_two
     assert fee.abstained and not fee.citations
     other = answer_question(qa_two_papers, "Vad anser Vänsterpartiet om samverkan i Västra Götaland?")
     assert not other.abstained and "styras av kommunfullmäktige" in other.text
+    # a heading is no statement: the paper's body answers, not its title
+    title = answer_question(qa_two_papers, "Vad sägs om kommunal samverkan i Västra Götaland och dess styrning?")
+    assert title.citations and not any(c.quote.startswith("#") for c in title.citations)
     case = answer_question(qa_two_papers, "Vilket parti tillhör Lotta Edholm?")
     assert not case.abstained and "FP" in case.text

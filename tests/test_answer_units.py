@@ -104,3 +104,12 @@ def test_folkpartiet_and_liberalerna_are_one_party():
 
     assert unknown_speaker(mentioned_speakers("Vad tycker Liberalerna?"), [P()]) is None
     assert unknown_speaker(mentioned_speakers("Vad tycker Centerpartiet?"), [P()]) == "Centerpartiet (C)"
+
+
+def test_the_remiss_speaks_as_its_sender_in_either_word_order():
+    from qa.speakers import mentioned_speakers
+
+    for q in ("Vad vill KSL lyfta inom regional utveckling?", "KSL vill lyfta vad?", "Vad planerar KSL?"):
+        assert [s.label for s in mentioned_speakers(q)] == ["remissen (KSL)"], q
+    assert mentioned_speakers("Vad tycker stadsledningskontoret om KSL?")[0].label == "stadsledningskontoret"
+    assert all(s.label != "remissen (KSL)" for s in mentioned_speakers("Vad tycker stadsledningskontoret om KSL?"))

@@ -53,3 +53,7 @@ def test_language_and_english_glossary():
     assert detect_language("Tycker Wanngård om KSL") == "sv"
     # the verb of a reservation meets the documents' noun
     assert "reservation" in expand_query("Vilka reserverade sig i kommunstyrelsen?")
+    # the deadline of a remiss is its "Remisstid"; the subjects of the genre in English get their Swedish words
+    assert "remisstid" in expand_query("När måste kommunen senast svara på remissen?")
+    assert "remisstid" not in expand_query("När kom remissen?")
+    assert "flyktingmottagande" in expand_query("Does the report say anything about refugees?")

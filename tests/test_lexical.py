@@ -83,3 +83,16 @@ def test_an_index_of_another_analyzer_version_is_refused(tmp_path):
     (tmp_path / "lexical.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="analyzer version"):
         BM25Index.load(tmp_path)
+
+
+def test_rarity_among_one_documents_passages():
+    """A case's own name is rare among all passages and common among the case's: the answer step weighs the
+    question's words among the passages of the documents it quotes from."""
+    index = BM25Index.build(["KSL föreslår ett konvent.", "KSL:s styrelse beslutar.", "KSL och regionen.",
+                             "Regeringen föreslår en lag.", "Myndigheten beslutar om bidrag.", "Skatten höjs."])
+    case = np.array([0, 1, 2])
+    term = index.analyzer().terms("KSL")[0]
+    assert index.df(term) == 3 and index.df(term, np.array([3, 4, 5])) == 0
+    assert index.idf(term, case) < index.idf(term)
+    assert index.idf(index.analyzer().terms("konvent")[0], case) > index.idf(term, case)  # the case's own words still tell passages apart
+    assert index.idf("finnsinte") == 0.0 and index.idf(term, np.array([5])) == 0.0
