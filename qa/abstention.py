@@ -19,6 +19,7 @@ import numpy as np
 
 from qa.language import has_synonym
 from qa.lexical import COMPOUND_LETTERS, is_affix
+from qa.speakers import is_party_name
 
 # Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most right decisions
 # (unanswerable questions abstained on, less answerable ones refused) while abstaining on at most 2% of answerable
@@ -66,6 +67,8 @@ def _names(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[
     analyzer = lexical.analyzer()
     out = []
     for m in _NAME.finditer(question.strip()):
+        if is_party_name(m.group(1)):
+            continue  # a party is checked as a speaker, under any of its names ("Liberalerna" wrote as "FP")
         terms = [t for t in analyzer.terms(m.group(1)) if not is_affix(t)]
         if not terms:
             continue

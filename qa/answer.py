@@ -273,12 +273,29 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
+    comparison = is_comparison(rewritten)
 
+    # Among many documents every word stands somewhere; what counts is the document the answer would quote. One
+    # document answers (a comparison may quote several): the first in retrieval order that contains every name and
+    # party the question uses ("Lotta Edholm", "KSL", "Liberalerna" as FP; in an English question only names the
+    # documents use: "Liberals" is no name), else the first.
+    parties = [sp for sp in speakers if sp.party]
+
+    def names_missing_in(source: str) -> list[str]:
+        rows = qa.index.rows_of(source)
+        missing = [n for n in missing_names(rewritten, qa.index.lexical, rows)
+                   if n not in unused and (lang == "sv" or n.lower() not in GLOSSARY)]
+        party = unknown_speaker(parties, [qa.index.passages[int(i)] for i in rows]) if parties else None
+        return missing + ([party] if party else [])
+
+    sources = list(dict.fromkeys(c.hit.passage.source for c in cands))
+    answering = next((src for src in sources if not names_missing_in(src)), hits[0].passage.source)
+    if not comparison:
+        own = np.array([c.hit.passage.source == answering for c in cands])
+        order = order[own[order]] if own.any() else order
     best = cands[int(order[0])]
-    # Among many documents every word stands somewhere; what counts is the document the answer would quote.
     rows = qa.index.rows_of(best.hit.passage.source)
-    elsewhere = [n for n in missing_names(rewritten, qa.index.lexical, rows)
-                 if n not in unused and (lang == "sv" or n.lower() not in GLOSSARY)]  # "Liberals" is no name
+    elsewhere = names_missing_in(best.hit.passage.source)
     if elsewhere:
         listed = ", ".join(elsewhere)
         reason = (f"Dokumentet som ligger närmast frågan nämner inte {listed}." if lang == "sv"
@@ -306,7 +323,6 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                       rewritten=rewritten, evidence=evidence)
 
     chosen = [best]
-    comparison = is_comparison(rewritten)
     if comparison and len(speakers) >= 2:  # each side in its own words: the best sentence of each named speaker
         chosen = []
         for sp in speakers:

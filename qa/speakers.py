@@ -32,10 +32,11 @@ _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|d
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
-# the remiss speaks as its sender, named before or after the verb ("KSL vill …", "Vad vill KSL …?")
+# the remiss speaks as its sender, named before or after the verb ("KSL vill …", "Vad vill KSL …?"); "KSL:s förslag"
+# and "i remissen" are its words only when no one else is asked about them ("Vad tycker M om KSL:s förslag?")
 _REMISS = re.compile(r"\b(enligt (?:KSL|remissen|kommunförbundet)|KSL (?:föreslår|vill|anser|tycker|planerar|räknar)|"
-                     r"(?:föreslår|vill|anser|tycker|planerar|räknar) KSL|KSL:s förslag|i remissen|"
-                     r"remissen föreslår)\b", re.IGNORECASE)
+                     r"(?:föreslår|vill|anser|tycker|planerar|räknar) KSL|remissen föreslår)\b", re.IGNORECASE)
+_REMISS_OBJECT = re.compile(r"\b(KSL:s förslag|i remissen)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,17 @@ def mentioned_speakers(question: str) -> list[Speaker]:
         name = m.group(1).lower()
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
         found.append(Speaker(name, (name,)))
-    if _REMISS.search(q):
+    if _REMISS.search(q) or (_REMISS_OBJECT.search(q) and not found):
         found.append(Speaker("remissen (KSL)", ("remiss",)))
     return found
+
+
+def is_party_name(word: str) -> bool:
+    """"Liberalerna", "Moderaternas", "FP": a party, which the speaker rules check (with its other names), not the
+    rules for names a document must contain."""
+    low = word.lower()
+    return word in _PARTY_ALIASES or any(low.startswith(a) for aliases in _PARTY_ALIASES.values()
+                                         for a in aliases if " " not in a)
 
 
 def speaker_matches(speakers: Iterable[Speaker], actor: str) -> bool:

@@ -54,6 +54,12 @@ def test_abstains_for_a_party_that_never_speaks(qa):
     assert en.abstained and en.text.startswith("The documents do not answer")
 
 
+def test_a_party_under_its_later_name_is_found(qa):
+    """Folkpartiet (FP) signed the reservation in 2014; a user asks about Liberalerna, its name since 2015."""
+    ans = answer_question(qa, "Vad tycker Liberalerna om regional utveckling?")
+    assert not ans.abstained and any("Folkpartiet (FP)" in c.hit.passage.actor for c in ans.citations)
+
+
 def test_english_question_gets_english_framing_around_swedish_quotes(qa):
     ans = answer_question(qa, "What does the city executive office think about KSL's analysis of future challenges?")
     assert not ans.abstained and " writes: “" in ans.text
@@ -186,3 +192,10 @@ def test_among_several_papers_a_name_or_word_must_stand_in_the_one_quoted(qa_two
     assert title.citations and not any(c.quote.startswith("#") for c in title.citations)
     case = answer_question(qa_two_papers, "Vilket parti tillhör Lotta Edholm?")
     assert not case.abstained and "FP" in case.text
+
+
+def test_among_several_papers_one_answers(qa_two_papers):
+    """The quotes of one answer come from one paper, the one retrieval ranks first, not a sentence of each: both
+    speak of "samverkan mellan kommunerna"."""
+    ans = answer_question(qa_two_papers, "Vad sägs om samverkan mellan kommunerna?")
+    assert len(ans.citations) > 1 and {c.hit.passage.source for c in ans.citations} == {ans.passages[0].passage.source}

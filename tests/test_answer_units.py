@@ -113,3 +113,6 @@ def test_the_remiss_speaks_as_its_sender_in_either_word_order():
         assert [s.label for s in mentioned_speakers(q)] == ["remissen (KSL)"], q
     assert mentioned_speakers("Vad tycker stadsledningskontoret om KSL?")[0].label == "stadsledningskontoret"
     assert all(s.label != "remissen (KSL)" for s in mentioned_speakers("Vad tycker stadsledningskontoret om KSL?"))
+    # "KSL:s förslag" is what the remiss says, unless someone else is asked about it
+    assert [s.label for s in mentioned_speakers("Vad står i KSL:s förslag?")] == ["remissen (KSL)"]
+    assert [s.label for s in mentioned_speakers("Vad tycker Liberalerna om KSL:s förslag?")] == ["Liberalerna (L)"]
