@@ -237,8 +237,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     analyzer = qa.index.lexical.analyzer()
     q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
-    searched = np.unique(np.concatenate([qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]))
-    weights = _idf_weights(qa, q_terms, lang, searched)
+    searched = [qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]
+    weights = _idf_weights(qa, q_terms, lang, np.unique(np.concatenate(searched)) if searched else None)
     unused = missing_names(rewritten, qa.index.lexical)
     if unused and lang == "sv":  # an English question's capitalised words ("Left Party") are no Swedish names
         listed = ", ".join(unused)

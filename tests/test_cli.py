@@ -66,6 +66,16 @@ def test_ask_json_and_people_output(cli_env):
     assert code == 0 and ("Källor" in out or "Närmaste" in out)
 
 
+def test_ask_over_a_corpus_with_no_text_says_the_documents_do_not_answer(cli_env):
+    for f in cli_env.corpus_dir.iterdir():
+        f.unlink()
+    (cli_env.corpus_dir / "tom.txt").write_text("   \n", encoding="utf-8")
+    run(["index"])
+    code, out = run(["ask", "Vad tycker M om KSL?", "--json"])
+    ans = json.loads(out)
+    assert code == 0 and ans["abstained"] and not ans["citations"]
+
+
 def test_usage_errors_exit_2(cli_env):
     assert run(["search"])[0] == 2
     assert run(["frobnicate"])[0] == 2
