@@ -82,6 +82,11 @@ def missing_names(question: str, lexical: Any, rows: np.ndarray | None = None) -
     return [name for name, df in _names(question, lexical, rows) if df is None]
 
 
+def known_names(question: str, lexical: Any) -> list[str]:
+    """Proper names in a question that some passage contains: "Lotta Edholm", "KSL"."""
+    return [name for name, df in _names(question, lexical) if df is not None]
+
+
 def rare_known_names(question: str, lexical: Any) -> list[str]:
     """Names in a question that few passages contain: "Edholm" (specific), not "KSL" (everywhere)."""
     limit = max(RARE_SHARE * lexical.matrix.shape[0], RARE_COUNT)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.abstention import Evidence, absent_words, missing_names, rare_known_names, should_abstain
+from qa.abstention import Evidence, absent_words, known_names, missing_names, rare_known_names, should_abstain
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
 from qa.language import GLOSSARY, expand_query
@@ -275,26 +275,27 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     order = np.argsort(-scores, kind="stable")
     comparison = is_comparison(rewritten)
 
-    # Among many documents every word stands somewhere; what counts is the document the answer would quote. One
-    # document answers (a comparison may quote several): the first in retrieval order that contains every name and
-    # party the question uses ("Lotta Edholm", "KSL", "Liberalerna" as FP; in an English question only names the
-    # documents use: "Liberals" is no name), else the first.
+    # Among many documents every word stands somewhere; what counts is the documents the answer would quote: those
+    # that contain every name and party the question uses ("Lotta Edholm", "KSL", "Liberalerna" as FP; in an English
+    # question only names the documents use: "Liberals" is no name) — the parts of one case in several files do —
+    # or, for a question that names nothing, the first in retrieval order alone. A comparison may quote any.
     parties = [sp for sp in speakers if sp.party]
+    names = [n for n in known_names(rewritten, qa.index.lexical) if lang == "sv" or n.lower() not in GLOSSARY]
 
     def names_missing_in(source: str) -> list[str]:
         rows = qa.index.rows_of(source)
-        missing = [n for n in missing_names(rewritten, qa.index.lexical, rows)
-                   if n not in unused and (lang == "sv" or n.lower() not in GLOSSARY)]
+        missing = [n for n in missing_names(rewritten, qa.index.lexical, rows) if n in names]
         party = unknown_speaker(parties, [qa.index.passages[int(i)] for i in rows]) if parties else None
         return missing + ([party] if party else [])
 
-    sources = list(dict.fromkeys(c.hit.passage.source for c in cands))
-    answering = next((src for src in sources if not names_missing_in(src)), hits[0].passage.source)
+    holding = [src for src in dict.fromkeys(c.hit.passage.source for c in cands) if not names_missing_in(src)]
+    answering = set(holding) if holding and (names or parties) else {holding[0] if holding else hits[0].passage.source}
     if not comparison:
-        own = np.array([c.hit.passage.source == answering for c in cands])
+        own = np.array([c.hit.passage.source in answering for c in cands])
         order = order[own[order]] if own.any() else order
     best = cands[int(order[0])]
-    rows = qa.index.rows_of(best.hit.passage.source)
+    # the words of the question are looked up where the answer is drawn from: the answering documents together
+    rows = np.unique(np.concatenate([qa.index.rows_of(src) for src in answering | {best.hit.passage.source}]))
     elsewhere = names_missing_in(best.hit.passage.source)
     if elsewhere:
         listed = ", ".join(elsewhere)

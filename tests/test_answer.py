@@ -199,3 +199,24 @@ def test_among_several_papers_one_answers(qa_two_papers):
     speak of "samverkan mellan kommunerna"."""
     ans = answer_question(qa_two_papers, "Vad sägs om samverkan mellan kommunerna?")
     assert len(ans.citations) > 1 and {c.hit.passage.source for c in ans.citations} == {ans.passages[0].passage.source}
+
+
+@pytest.fixture(scope="module")
+def qa_case_in_two_files(tmp_path_factory):
+    """The case as some archives hold it: the paper in one file, the office's tjänsteutlåtande in another."""
+    tmp = tmp_path_factory.mktemp("split")
+    (tmp / "corpus").mkdir()
+    text = CASE_DOC.read_text(encoding="utf-8")
+    cut = text.index("Stadsledningskontorets tjänsteutlåtande")
+    (tmp / "corpus" / "utlatande.txt").write_text(text[:cut], encoding="utf-8")
+    (tmp / "corpus" / "tjansteutlatande.txt").write_text(text[cut:], encoding="utf-8")
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    index_corpus(settings, log=lambda m: None)
+    return open_qa(settings)
+
+
+def test_a_case_in_several_files_answers_from_all_that_hold_its_names(qa_case_in_two_files):
+    """Both files name KSL: the answer may quote the office's file though retrieval ranked the paper first."""
+    ans = answer_question(qa_case_in_two_files, "Blir det lättare att se vem som bestämmer i KSL utan beredningarna?")
+    assert not ans.abstained and "tydlighet" in ans.text
+    assert "tjansteutlatande.txt" in {c.hit.passage.source for c in ans.citations}
