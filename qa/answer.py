@@ -103,6 +103,10 @@ class _Candidate:
     score: float = 0.0
     anchor: _Candidate | None = None  # the quote this neighbouring sentence completes: shown beside it
 
+    @property
+    def text(self) -> str:
+        return self.hit.passage.text[self.start:self.end]
+
 
 def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None = None) -> dict[str, float]:
     """Rarity of each question term among ``rows``: the passages of the documents the answer is sought in, where
@@ -261,7 +265,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                       rewritten=rewritten)
     # A sentence is scored with its speaker in front: "KSL ska vara en mötesplats" answers "vad ska KSL vara
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
-    texts = [f"{c.hit.passage.actor}: {c.hit.passage.text[c.start:c.end]}" for c in cands]
+    texts = [f"{c.hit.passage.actor}: {c.text}" for c in cands]
     qvec = qa.embedder.encode_queries([rewritten])[0]
     svecs = sentence_encoder(qa.embedder)(texts)
     dense = svecs @ qvec
@@ -288,7 +292,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         party = unknown_speaker(parties, [qa.index.passages[int(i)] for i in rows]) if parties else None
         return missing + ([party] if party else [])
 
-    holding = [src for src in dict.fromkeys(c.hit.passage.source for c in cands) if not names_missing_in(src)]
+    missing_in = {src: names_missing_in(src) for src in dict.fromkeys(c.hit.passage.source for c in cands)}
+    holding = [src for src, missing in missing_in.items() if not missing]
     answering = set(holding) if holding and (names or parties) else {holding[0] if holding else hits[0].passage.source}
     if not comparison:
         own = np.array([c.hit.passage.source in answering for c in cands])
@@ -296,7 +301,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     best = cands[int(order[0])]
     # the words of the question are looked up where the answer is drawn from: the answering documents together
     rows = np.unique(np.concatenate([qa.index.rows_of(src) for src in answering | {best.hit.passage.source}]))
-    elsewhere = names_missing_in(best.hit.passage.source)
+    elsewhere = missing_in[best.hit.passage.source]
     if elsewhere:
         listed = ", ".join(elsewhere)
         reason = (f"Dokumentet som ligger närmast frågan nämner inte {listed}." if lang == "sv"
@@ -317,8 +322,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
-    if lacks_person(rewritten, [cands[int(j)].hit.passage.text[cands[int(j)].start:cands[int(j)].end]
-                                  for j in order[:QUANTITY_SENTENCES]]):
+    if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]]):
         reason = "De nämner ingen person i den rollen." if lang == "sv" else "They name no one in that role."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
