@@ -229,7 +229,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     hits = pool[:max(k, CANDIDATE_PASSAGES)]
     shown = hits[:k]
 
-    speakers = mentioned_speakers(expand_query(rewritten))
+    speakers = mentioned_speakers(expand_query(rewritten), (h.passage.actor for h in pool))
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)
@@ -367,8 +367,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         citations.append(Citation(n, c.hit, quote, s, e))
         groups.setdefault(short_actor(c.hit.passage.actor), []).append((quote, n))
     text = " ".join(_frame(actor, quotes, lang) + "." for actor, quotes in groups.items())
+    # the fact asked for is put first, from the best quote, else from the first other quote that holds it (the
+    # signature line "Stockholm den 23 oktober 2014" beside the sentence that names the promemoria)
     lead = next((c for c in citations if c.hit is best.hit and c.start >= best.start), citations[0])
-    fact = lead_fact(rewritten, lead.quote, lang)
+    facts = [(c, lead_fact(rewritten, c.quote, lang)) for c in [lead] + [c for c in citations if c is not lead]]
+    lead, fact = next(((c, f) for c, f in facts if f), (lead, None))
     if fact:
         text = f"{fact} [{lead.n}]. {text}"
     # Passages listed: the cited ones first, then the rest of the top k.

@@ -121,6 +121,22 @@ GLOSSARY: dict[str, str] = {
     "director": "direktör förbundsdirektör",
     "chair": "ordförande",
     "chairman": "ordförande",
+    "annual": "årlig årligt årligen",
+    "yearly": "årlig årligt årligen",
+    "conference": "konferens konvent",
+    "committees": "beredningar nämnder",
+    "preparatory committees": "beredningar",
+    "networks": "nätverk",
+    "secretariat": "sekretariat sekretariatsfunktionen",
+    "priority": "prioritera prioriteras",
+    "prioritise": "prioritera prioriteras",
+    "prioritize": "prioritera prioriteras",
+    "resources": "resurser",
+    "members": "medlemmar medlemmarna",
+    "decision-making": "beslutsfattande beslutskraft",
+    "negotiate": "förhandla förhandlingar",
+    "negotiations": "förhandlingar",
+    "the state": "staten",
 }
 # Words of the genre whose documents use another form: the people who made a reservation are "reservanterna"
 # in questions but the text says "Reservation anfördes av …".
@@ -138,9 +154,8 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "svarstid": "remisstid",
     "svarstiden": "remisstid",
     # a paper is signed by its place, date and name ("Stockholm den 23 oktober 2014 KARIN WANNGÅRD"), never a verb
-    "undertecknade": "den",
-    "undertecknat": "den",
-    "undertecknades": "den",
+    **{f"underteckna{e}": "den" for e in ("", "d", "de", "t", "des", "ts", "s", "r", "ren")},
+    **{f"signera{e}": "den" for e in ("", "d", "de", "t", "des", "ts", "s", "r")},
     "underskrift": "den",
     "underskriften": "den",
     # the verb of a reservation: "Vilka reserverade sig?"

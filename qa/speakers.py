@@ -25,6 +25,7 @@ _PARTY_ALIASES: dict[str, list[str]] = {
     "KD": ["kristdemokraterna", "christian democrats"],
     "SD": ["sverigedemokraterna", "sweden democrats"],
 }
+_CODES = "(?:" + "|".join(_PARTY_ALIASES) + ")"
 # Folkpartiet liberalerna (FP) became Liberalerna (L) in 2015: papers of one period use one name, people either.
 _RENAMED = {"L": "FP", "FP": "L"}
 _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|dissent\w*|särskil\w+ uttalande\w*|"
@@ -32,11 +33,17 @@ _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|d
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
-# the remiss speaks as its sender, named before or after the verb ("KSL vill …", "Vad vill KSL …?"); "KSL:s förslag"
-# and "i remissen" are its words only when no one else is asked about them ("Vad tycker M om KSL:s förslag?")
-_REMISS = re.compile(r"\b(enligt (?:KSL|remissen|kommunförbundet)|KSL (?:föreslår|vill|anser|tycker|planerar|räknar)|"
-                     r"(?:föreslår|vill|anser|tycker|planerar|räknar) KSL|remissen föreslår)\b", re.IGNORECASE)
-_REMISS_OBJECT = re.compile(r"\b(KSL:s förslag|i remissen)\b", re.IGNORECASE)
+# what a voice says, with the verb before or after its name ("KSL vill …", "Vad vill KSL …?", "What is KSL proposing?")
+_SAYS = (r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar|propos\w*|wants?|"
+         r"thinks?|suggest\w*|plans?")
+_REMISS = re.compile(rf"\b(enligt remissen|remissen (?:{_SAYS}))\b", re.IGNORECASE)
+# "i remissen" is the remiss's words only when no one else is asked about them ("Vad tycker M om förslaget i remissen?")
+_REMISS_OBJECT = re.compile(r"\bi remissen\b", re.IGNORECASE)
+# voices named in the speaker labels of the documents: an organisation with its abbreviation ("Kommunförbundet
+# Stockholms Län (KSL), remissen i sammanfattning"), people ("… borgarrådet Karin Wanngård", "(Anna König Jerlmyr,
+# Joakim Larsson och Lotta Edholm)")
+_ORGANISATION = re.compile(r"((?:[A-ZÅÄÖ][\w-]+ )*[A-ZÅÄÖ][\w-]+) \(([A-ZÅÄÖ]{2,6})\)")
+_PERSON = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöéü]+(?:[ -][A-ZÅÄÖ][a-zåäöéü]+){1,2}(?![\w-]| \(| [A-ZÅÄÖ])")
 
 
 @dataclass(frozen=True)
@@ -46,16 +53,22 @@ class Speaker:
     party: bool = False
 
 
-def mentioned_speakers(question: str) -> list[Speaker]:
+def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speaker]:
+    """The speakers a question names; ``actors`` are speaker labels of the documents (of the passages found), whose
+    people and organisations a question may name too."""
     q = question
     low = q.lower()
     found: list[Speaker] = []
     for code, aliases in _PARTY_ALIASES.items():
         hit = any(re.search(rf"\b{re.escape(a)}\w*", low) for a in aliases)
-        hit = hit or bool(re.search(rf"(?<![\w-])\(?{code}\)?(?![\w-])", q) and len(code) >= 1
-                          and re.search(rf"(?:^|[\s(]){code}(?:[\s),.?]|$)", q))
+        hit = hit or bool(re.search(rf"(?:^|[\s(/]){code}(?:[\s),.?/]|:s\b|$)", q))
         if code in ("S", "V", "C", "M", "L") and not any(re.search(rf"\b{re.escape(a)}", low) for a in aliases):
-            hit = bool(re.search(rf"\({code}\)|\b{code}-?partiet\b|\bpartiet {code}\b", q))
+            # a lone letter is a party in brackets, as "M-partiet", listed with another party ("M och FP:s") or
+            # after what it says ("Vad tycker M?")
+            hit = bool(re.search(rf"\({code}\)|\b{code}-?partiet\b|\bpartiet {code}\b", q)
+                       or re.search(rf"(?<![\w-]){code}(?: och | and | & |/|, ){_CODES}(?:[\s),.?/]|:s\b|$)", q)
+                       or re.search(rf"(?:^|[\s(/]){_CODES}(?: och | and | & |/|, ){code}(?:[\s),.?/]|:s\b|$)", q)
+                       or re.search(rf"\b(?:{_SAYS}) {code}(?:[\s),.?]|$)", q))
         if hit and not any(s.label.endswith(f"({_RENAMED.get(code)})") for s in found):
             patterns = (f"({code})", PARTIES[code].lower())
             if code in _RENAMED:  # either name finds the party's passages, from before or after 2015
@@ -70,9 +83,42 @@ def mentioned_speakers(question: str) -> list[Speaker]:
         name = m.group(1).lower()
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
         found.append(Speaker(name, (name,)))
-    if _REMISS.search(q) or (_REMISS_OBJECT.search(q) and not found):
-        found.append(Speaker("remissen (KSL)", ("remiss",)))
+    for sp in _named_voices(q, actors, found):
+        if sp.label not in {s.label for s in found}:
+            found.append(sp)
+    if not any(s.label.startswith("remissen") for s in found) and \
+            (_REMISS.search(q) or (_REMISS_OBJECT.search(q) and not found)):
+        found.append(Speaker("remissen", ("remiss",)))
     return found
+
+
+def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) -> list[Speaker]:
+    """Voices of the documents the question names: a person anywhere in it ("Varför är Wanngård orolig …?"), an
+    organisation as the one who speaks ("Vad vill KSL …?", "enligt KSL", "KSL:s förslag" when no one else is named;
+    not "Vad bör KSL prioritera …?", which asks what others think KSL should do)."""
+    out: list[Speaker] = []
+    for actor in dict.fromkeys(actors):
+        for m in _ORGANISATION.finditer(actor):
+            name, abbr = m.group(1), m.group(2)
+            if abbr in _PARTY_ALIASES:
+                continue
+            head = name.split()[0]  # "Kommunförbundet" for "Kommunförbundet Stockholms Län"
+            names = [abbr, name] + ([head] if " " in name and head.endswith(("et", "en")) else [])
+            who = "(?:" + "|".join(re.escape(n) for n in names) + ")"
+            if re.search(rf"(?<![\w-]){who}(?:'s|:s)? (?:{_SAYS})\b|\b(?:{_SAYS}|enligt|according to) {who}(?![\w-])",
+                         question, re.IGNORECASE) or \
+                    (not named and re.search(rf"(?<![\w-]){who}(?::s|'s) (?:förslag|proposal)", question)):
+                remiss = "remiss" in actor.lower()
+                out.append(Speaker(f"remissen ({abbr})" if remiss else f"{name} ({abbr})",
+                                   (f"({abbr.lower()})", name.lower())))
+        for m in _PERSON.finditer(actor):
+            person = m.group(0)
+            if is_party_name(person.split()[0]):
+                continue
+            surname = person.split()[-1]
+            if re.search(rf"(?<![\w-]){re.escape(surname)}(?:s|'s)?(?![\w-])", question):
+                out.append(Speaker(person, (person.lower(),)))
+    return out
 
 
 def is_party_name(word: str) -> bool:

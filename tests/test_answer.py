@@ -89,6 +89,12 @@ def test_comparison_quotes_each_named_side(qa):
 def test_date_question_gets_the_date_first(qa):
     ans = answer_question(qa, "När undertecknade borgarrådet förslaget?")
     assert ans.text.startswith("23 oktober 2014 [1]")
+    # any form of the verb; and the date comes first even when the signature line is not the best quote
+    for q in ("Vilket datum är borgarrådets promemoria undertecknad?",
+              "Vilket datum undertecknades promemorian av borgarrådet?"):
+        ans = answer_question(qa, q)
+        n = next(c.n for c in ans.citations if "23 oktober 2014" in c.quote)
+        assert ans.text.startswith(f"23 oktober 2014 [{n}]"), q
 
 
 def test_why_question_quotes_the_reason_from_the_next_sentence(qa):

@@ -2,6 +2,7 @@ from qa.answer import _frame, short_actor
 from qa.language import expand_query
 from qa.questions import lead_fact
 from qa.sentences import split_sentences
+from qa.speakers import speaker_matches
 from qa.structure import _person_names
 
 
@@ -107,12 +108,45 @@ def test_folkpartiet_and_liberalerna_are_one_party():
 
 
 def test_the_remiss_speaks_as_its_sender_in_either_word_order():
+    """The sender of a remiss is read off the documents' speaker labels, not written into the rules: KSL here,
+    any other organisation in another paper."""
     from qa.speakers import mentioned_speakers
 
-    for q in ("Vad vill KSL lyfta inom regional utveckling?", "KSL vill lyfta vad?", "Vad planerar KSL?"):
-        assert [s.label for s in mentioned_speakers(q)] == ["remissen (KSL)"], q
-    assert mentioned_speakers("Vad tycker stadsledningskontoret om KSL?")[0].label == "stadsledningskontoret"
-    assert all(s.label != "remissen (KSL)" for s in mentioned_speakers("Vad tycker stadsledningskontoret om KSL?"))
+    actors = ["Kommunförbundet Stockholms Län (KSL), remissen i sammanfattning", "Stadsledningskontoret"]
+    for q in ("Vad vill KSL lyfta inom regional utveckling?", "KSL vill lyfta vad?", "Vad planerar KSL?",
+              "What annual event is KSL proposing?", "Vad anser Kommunförbundet om beredningarna?"):
+        assert [s.label for s in mentioned_speakers(q, actors)] == ["remissen (KSL)"], q
+    assert mentioned_speakers("Vad tycker stadsledningskontoret om KSL?", actors)[0].label == "stadsledningskontoret"
+    assert all(s.label != "remissen (KSL)" for s in mentioned_speakers("Vad tycker stadsledningskontoret om KSL?",
+                                                                       actors))
+    # what others think KSL should do is not KSL's word
+    assert mentioned_speakers("Vad bör KSL prioritera enligt förslaget?", actors) == []
     # "KSL:s förslag" is what the remiss says, unless someone else is asked about it
-    assert [s.label for s in mentioned_speakers("Vad står i KSL:s förslag?")] == ["remissen (KSL)"]
-    assert [s.label for s in mentioned_speakers("Vad tycker Liberalerna om KSL:s förslag?")] == ["Liberalerna (L)"]
+    assert [s.label for s in mentioned_speakers("Vad står i KSL:s förslag?", actors)] == ["remissen (KSL)"]
+    assert [s.label for s in mentioned_speakers("Vad tycker Liberalerna om KSL:s förslag?", actors)] == \
+        ["Liberalerna (L)"]
+    # another paper, another sender
+    other = ["Sveriges Kommuner och Regioner (SKR), remissen i sammanfattning"]
+    sp = mentioned_speakers("Vad föreslår SKR?", other)
+    assert [s.label for s in sp] == ["remissen (SKR)"] and speaker_matches(sp, other[0])
+    assert mentioned_speakers("Vad föreslår SKR?", actors) == []
+
+
+def test_people_and_listed_parties_are_speakers():
+    from qa.speakers import mentioned_speakers
+
+    actors = ["Föredragande borgarrådet Karin Wanngård",
+              "Reservation av Moderaterna (M) och Folkpartiet (FP) i borgarrådsberedningen (Anna König Jerlmyr, "
+              "Joakim Larsson och Lotta Edholm)",
+              "Kommunförbundet Stockholms Län (KSL), remissen i sammanfattning"]
+    sp = mentioned_speakers("Varför är Wanngård orolig för tillväxten?", actors)
+    assert [s.label for s in sp] == ["Karin Wanngård"] and speaker_matches(sp, actors[0])
+    assert not speaker_matches(sp, actors[1])
+    assert speaker_matches(mentioned_speakers("Vad anser Lotta Edholm?", actors), actors[1])
+    # "Kommunförbundet Stockholms" is no person
+    assert mentioned_speakers("Hur ser det ut i Stockholms län?", actors) == []
+    labels = [s.label for s in mentioned_speakers("Hur skiljer sig M och FP:s hållning från Wanngårds förslag?",
+                                                  actors)]
+    assert labels == ["Moderaterna (M)", "Folkpartiet (FP)", "Karin Wanngård"]
+    assert [s.label for s in mentioned_speakers("Vad tycker M?")] == ["Moderaterna (M)"]
+    assert mentioned_speakers("Vad är en C-uppsats?") == []
