@@ -21,7 +21,7 @@ import numpy as np
 from qa.abstention import Evidence, absent_words, known_names, missing_names, rare_known_names, should_abstain
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
-from qa.language import GLOSSARY, expand_query
+from qa.language import GLOSSARY, expand_query, is_swedish_name
 from qa.lexical import is_affix
 from qa.questions import (
     answer_type,
@@ -244,9 +244,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     searched = [qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]
     weights = _idf_weights(qa, q_terms, lang, np.unique(np.concatenate(searched)) if searched else None)
     unused = missing_names(rewritten, qa.index.lexical)
-    if unused and lang == "sv":  # an English question's capitalised words ("Left Party") are no Swedish names
+    if lang == "en":  # an English question's capitalised words ("Left Party") are mostly no Swedish names
+        unused = [n for n in unused if is_swedish_name(n, rewritten)]
+    if unused:
         listed = ", ".join(unused)
-        reason = f"De nämner inte {listed}."
+        reason = f"De nämner inte {listed}." if lang == "sv" else f"They do not mention {listed}."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten)
 

@@ -179,6 +179,18 @@ def has_synonym(word: str) -> bool:
     return bool(_SYNONYM_RE.fullmatch(word))
 
 
+_PLACE_NOUN = re.compile(r"\s+(?:municipality|municipal|county|region|kommun|kommuns|län)\b", re.IGNORECASE)
+
+
+def is_swedish_name(name: str, question: str) -> bool:
+    """Whether a capitalised word of an English question is a Swedish name, which the documents would hold if they
+    spoke of it: Swedish letters ("Södertälje") or a place noun after it ("Nacka municipality"); not "Left" of
+    "Left Party" or "City" of "City Council"."""
+    if re.search(r"[åäöÅÄÖ]", name):
+        return True
+    return any(_PLACE_NOUN.match(question, m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", question))
+
+
 def detect_language(text: str) -> str:
     """"sv" or "en"; Swedish unless the words are clearly English. å, ä, ö in a lower-case word decide at once;
     in a name they do not ("Does Wanngård agree with the office?" is English)."""

@@ -186,14 +186,15 @@ def is_comparison(question: str) -> bool:
 def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool) -> str | None:
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
     announces ("… beslutar följande." and the decision), the reason (the sentence before one that concludes
-    "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons) when
+    "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons or goes on
+    from it, "… saknas beslutskraft. Det riskerar att hämma tillväxten.") when
     ``reason`` is wanted, the example after a claim when ``example`` is."""
     if after is not None and _ANNOUNCES.search(own):
         return "after"
     if reason and before is not None and (_REFERS_BACK.search(own) or _OPENS_WITH_ANAPHOR.match(own)) \
             and not _GIVES_REASON.search(own):
         return "before"
-    if after is not None and (reason and _GIVES_REASON.search(after) or
+    if after is not None and (reason and (_GIVES_REASON.search(after) or _OPENS_WITH_ANAPHOR.match(after)) or
                               example and _GIVES_EXAMPLE.search(after) and not _GIVES_EXAMPLE.search(own)):
         return "after"
     return None

@@ -34,8 +34,9 @@ _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommuna
                         re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
 # what a voice says, with the verb before or after its name ("KSL vill …", "Vad vill KSL …?", "What is KSL proposing?")
-_SAYS = (r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar|propos\w*|wants?|"
-         r"thinks?|suggest\w*|plans?")
+# (Swedish puts the verb first in a question; in English a name after "want" is its object: "want KSL to …")
+_SAYS_SV = r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar"
+_SAYS = _SAYS_SV + r"|propos\w*|wants?|thinks?|suggest\w*|plans?"
 _REMISS = re.compile(rf"\b(enligt remissen|remissen (?:{_SAYS}))\b", re.IGNORECASE)
 # "i remissen" is the remiss's words only when no one else is asked about them ("Vad tycker M om förslaget i remissen?")
 _REMISS_OBJECT = re.compile(r"\bi remissen\b", re.IGNORECASE)
@@ -68,7 +69,7 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
             hit = bool(re.search(rf"\({code}\)|\b{code}-?partiet\b|\bpartiet {code}\b", q)
                        or re.search(rf"(?<![\w-]){code}(?: och | and | & |/|, ){_CODES}(?:[\s),.?/]|:s\b|$)", q)
                        or re.search(rf"(?:^|[\s(/]){_CODES}(?: och | and | & |/|, ){code}(?:[\s),.?/]|:s\b|$)", q)
-                       or re.search(rf"\b(?:{_SAYS}) {code}(?:[\s),.?]|$)", q))
+                       or re.search(rf"\b(?:{_SAYS_SV}) {code}(?:[\s),.?]|$)", q))
         if hit and not any(s.label.endswith(f"({_RENAMED.get(code)})") for s in found):
             patterns = (f"({code})", PARTIES[code].lower())
             if code in _RENAMED:  # either name finds the party's passages, from before or after 2015
@@ -105,8 +106,8 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
             head = name.split()[0]  # "Kommunförbundet" for "Kommunförbundet Stockholms Län"
             names = [abbr, name] + ([head] if " " in name and head.endswith(("et", "en")) else [])
             who = "(?:" + "|".join(re.escape(n) for n in names) + ")"
-            if re.search(rf"(?<![\w-]){who}(?:'s|:s)? (?:{_SAYS})\b|\b(?:{_SAYS}|enligt|according to) {who}(?![\w-])",
-                         question, re.IGNORECASE) or \
+            speaks = rf"(?<![\w-]){who}(?:'s|:s)? (?:{_SAYS})\b|\b(?:{_SAYS_SV}|enligt|according to) {who}(?![\w-])"
+            if re.search(speaks, question, re.IGNORECASE) or \
                     (not named and re.search(rf"(?<![\w-]){who}(?::s|'s) (?:förslag|proposal)", question)):
                 remiss = "remiss" in actor.lower()
                 out.append(Speaker(f"remissen ({abbr})" if remiss else f"{name} ({abbr})",

@@ -45,6 +45,9 @@ def test_abstains_when_the_documents_do_not_say(qa):
     ans = answer_question(qa, "Vad kostar det att bygga en ny tunnelbanelinje till Nacka?")
     assert ans.abstained and not ans.citations and ans.related
     assert ans.text.startswith("Dokumenten besvarar inte")
+    # a Swedish place in an English question is a name the documents would hold
+    en = answer_question(qa, "What did Nacka municipality say in its response to the KSL consultation?")
+    assert en.abstained and en.text.endswith("They do not mention Nacka.")
 
 
 def test_abstains_for_a_party_that_never_speaks(qa):

@@ -121,6 +121,7 @@ def test_the_remiss_speaks_as_its_sender_in_either_word_order():
                                                                        actors))
     # what others think KSL should do is not KSL's word
     assert mentioned_speakers("Vad bör KSL prioritera enligt förslaget?", actors) == []
+    assert mentioned_speakers("Does Stockholm want KSL to negotiate for it?", actors) == []
     # "KSL:s förslag" is what the remiss says, unless someone else is asked about it
     assert [s.label for s in mentioned_speakers("Vad står i KSL:s förslag?", actors)] == ["remissen (KSL)"]
     assert [s.label for s in mentioned_speakers("Vad tycker Liberalerna om KSL:s förslag?", actors)] == \
@@ -150,3 +151,21 @@ def test_people_and_listed_parties_are_speakers():
     assert labels == ["Moderaterna (M)", "Folkpartiet (FP)", "Karin Wanngård"]
     assert [s.label for s in mentioned_speakers("Vad tycker M?")] == ["Moderaterna (M)"]
     assert mentioned_speakers("Vad är en C-uppsats?") == []
+
+
+def test_a_reason_reads_on_into_the_sentence_that_goes_on_from_it():
+    from qa.questions import context_sentence
+
+    own = "Det finns idag ingen regional beslutskraft i Stockholms län."
+    after = "Det riskerar att på sikt tydligt hämma den regionala tillväxten."
+    assert context_sentence(own, None, after, reason=True, example=False) == "after"
+    assert context_sentence(own, None, after, reason=False, example=False) is None
+
+
+def test_swedish_names_in_english_questions():
+    from qa.language import is_swedish_name
+
+    assert is_swedish_name("Nacka", "What did Nacka municipality say?")
+    assert is_swedish_name("Södertälje", "What did Södertälje think?")
+    assert not is_swedish_name("City", "What did the City Council decide?")
+    assert not is_swedish_name("Left", "What did the Left Party say?")
