@@ -82,6 +82,18 @@ def missing_names(question: str, lexical: Any, rows: np.ndarray | None = None) -
     return [name for name, df in _names(question, lexical, rows) if df is None]
 
 
+def name_phrases(question: str, names: list[str]) -> list[str]:
+    """The names as the question writes them, for telling the user: a word with the capitalised words after it
+    ("Sveriges" -> "Sveriges Kommuner"; not over "och": "Nacka och Solna" may be two), each once."""
+    out: list[str] = []
+    for name in names:
+        m = re.search(rf"(?<![\w-]){re.escape(name)}(?:\s+[A-ZÅÄÖ][\wåäöé-]*)*", question)
+        phrase = m.group() if m else name
+        if not any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", p) for p in out):
+            out.append(phrase)
+    return out
+
+
 def known_names(question: str, lexical: Any) -> list[str]:
     """Proper names in a question that some passage contains: "Lotta Edholm", "KSL"."""
     return [name for name, df in _names(question, lexical) if df is not None]

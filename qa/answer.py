@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from qa.abstention import Evidence, absent_words, known_names, missing_names, rare_known_names, should_abstain
+from qa.abstention import (
+    Evidence,
+    absent_words,
+    known_names,
+    missing_names,
+    name_phrases,
+    rare_known_names,
+    should_abstain,
+)
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
 from qa.language import GLOSSARY, expand_query, is_swedish_name
@@ -247,7 +255,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if lang == "en":  # an English question's capitalised words ("Left Party") are mostly no Swedish names
         unused = [n for n in unused if is_swedish_name(n, rewritten)]
     if unused:
-        listed = ", ".join(unused)
+        listed = ", ".join(name_phrases(rewritten, unused))
         reason = f"De nämner inte {listed}." if lang == "sv" else f"They do not mention {listed}."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten)
@@ -305,7 +313,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     rows = np.unique(np.concatenate([qa.index.rows_of(src) for src in answering | {best.hit.passage.source}]))
     elsewhere = missing_in[best.hit.passage.source]
     if elsewhere:
-        listed = ", ".join(elsewhere)
+        listed = ", ".join(name_phrases(rewritten, elsewhere))
         reason = (f"Dokumentet som ligger närmast frågan nämner inte {listed}." if lang == "sv"
                   else f"The document closest to the question does not mention {listed}.")
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,

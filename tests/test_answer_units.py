@@ -169,3 +169,12 @@ def test_swedish_names_in_english_questions():
     assert is_swedish_name("Södertälje", "What did Södertälje think?")
     assert not is_swedish_name("City", "What did the City Council decide?")
     assert not is_swedish_name("Left", "What did the Left Party say?")
+
+
+def test_a_missing_name_is_told_as_the_question_writes_it():
+    from qa.abstention import name_phrases
+
+    assert name_phrases("Hur ska KSL samarbeta med Sveriges Kommuner och Landsting?", ["Sveriges"]) == \
+        ["Sveriges Kommuner"]
+    assert name_phrases("Vad sa Anna Svensson om KSL?", ["Anna", "Svensson"]) == ["Anna Svensson"]
+    assert name_phrases("Vad tycker Nacka och Solna?", ["Nacka"]) == ["Nacka"]
