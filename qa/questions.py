@@ -19,6 +19,7 @@ _DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\
 _ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
                         r"deadline)\b", re.IGNORECASE)
 _ASKS_WHO_OR_WHEN = re.compile(r"\s*(vem|vilka|vilken|vilket|när|who|which|when)\b", re.IGNORECASE)
+_ASKS_ROLE = re.compile(r"\b(roll|rollen|role|capacity)\b", re.IGNORECASE)
 _ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
                        re.IGNORECASE)
 _DNR = re.compile(r"\bDnr:?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
@@ -175,8 +176,9 @@ def wants_example(question: str) -> bool:
 
 
 def asks_who_or_when(question: str) -> bool:
-    """Who spoke, or when: the line that hands a voice the word ("Reservation anfördes av …") can answer it."""
-    return bool(_ASKS_WHO_OR_WHEN.match(question) or _ASKS_DATE.search(question))
+    """Who spoke, in what role, or when: the line that hands a voice the word ("Reservation anfördes av …",
+    "Föredragande borgarrådet Karin Wanngård anför följande.") can answer it."""
+    return bool(_ASKS_WHO_OR_WHEN.match(question) or _ASKS_DATE.search(question) or _ASKS_ROLE.search(question))
 
 
 def is_comparison(question: str) -> bool:

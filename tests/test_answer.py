@@ -160,8 +160,10 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
     ("Varför oroar sig Wanngård för regionens tillväxt?", "beslutskraft"),
     # a person in a role, named
     ("Vem är föredragande borgarråd?", "Karin Wanngård"),
+    # a person's role: the line that hands them the word says it
+    ("What is Karin Wanngård's role in this matter?", "“Föredragande borgarrådet Karin Wanngård anför följande.”"),
 ], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no", "deadline", "signed", "anaphor",
-        "person"])
+        "person", "role"])
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text
