@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.language import has_synonym
+from qa.language import glossary_words, has_synonym
 from qa.lexical import COMPOUND_LETTERS, is_affix
 from qa.speakers import is_party_name
 
@@ -51,9 +51,10 @@ def should_abstain(e: Evidence, words_checked: bool = True, min_coverage: float 
 
     Thin evidence alone is not enough where the words were checked (Swedish questions): in a case's documents
     every passage is near every question about the case, so the cosine and coverage of answerable questions in
-    users' own words overlap those of unanswerable ones (README, "Abstention"). English questions, whose words
-    the Swedish documents cannot hold, abstain on thin evidence alone. The thresholds default to the calibrated
-    ones (``benchmarks/calibrate_abstention.py`` scans others)."""
+    users' own words overlap those of unanswerable ones (README, "Abstention"). An English question's words are
+    checked through the Swedish words of its genre terms (``absent_terms``); one without such terms has nothing
+    to check, and abstains on thin evidence alone. The thresholds default to the calibrated ones
+    (``benchmarks/calibrate_abstention.py`` scans others)."""
     about_known = e.rare_names > 0 and e.absent_words == 0
     coverage = MIN_PASSAGE_COVERAGE if min_coverage is None else min_coverage
     top_dense = MIN_TOP_DENSE if min_top_dense is None else min_top_dense
@@ -103,6 +104,14 @@ def rare_known_names(question: str, lexical: Any) -> list[str]:
     """Names in a question that few passages contain: "Edholm" (specific), not "KSL" (everywhere)."""
     limit = max(RARE_SHARE * lexical.matrix.shape[0], RARE_COUNT)
     return [name for name, df in _names(question, lexical) if df is not None and df <= limit]
+
+
+def absent_terms(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
+    """The genre terms of an English question none of whose Swedish words the documents use ("climate": klimat),
+    or none of ``rows``. Its other words are English, which Swedish documents cannot be expected to hold."""
+    analyzer = lexical.analyzer()
+    return [english for english, swedish in glossary_words(question)
+            if not any(lexical.df(t, rows) for t in analyzer.terms(swedish, query=True))]
 
 
 def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:

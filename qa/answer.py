@@ -20,6 +20,7 @@ import numpy as np
 
 from qa.abstention import (
     Evidence,
+    absent_terms,
     absent_words,
     known_names,
     missing_names,
@@ -29,7 +30,7 @@ from qa.abstention import (
 )
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
-from qa.language import GLOSSARY, expand_query, is_swedish_name
+from qa.language import GLOSSARY, expand_query, glossary_words, is_swedish_name
 from qa.lexical import is_affix
 from qa.questions import (
     answer_type,
@@ -121,17 +122,18 @@ class _Candidate:
         return self.hit.passage.text[self.start:self.end]
 
 
-def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None = None) -> dict[str, float]:
+def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None = None,
+                 lacking: frozenset[str] = frozenset()) -> dict[str, float]:
     """Rarity of each question term among ``rows``: the passages of the documents the answer is sought in, where
     a case's own name ("KSL") is common, however rare it is among all documents. A Swedish term none of them
     contains weighs like the rarest known term of the question (the documents lack a word the question rests on);
-    in an English question such a term is just English, and weighs nothing (the glossary supplies the Swedish
-    words)."""
+    in an English question such a term is English and weighs nothing, unless it is the Swedish word of a genre
+    term the documents lack in every wording (``lacking``: "klimat" for "climate")."""
     lex = qa.index.lexical
     known = {t: lex.idf(t, rows) for t in dict.fromkeys(terms)}
     n = lex.matrix.shape[0] if rows is None else len(rows)
     top = max(known.values(), default=0.0) or float(np.log1p((n + 0.5) / 0.5))
-    return {t: (w or (0.0 if lang == "en" else top)) for t, w in known.items()}
+    return {t: (w or (top if lang == "sv" or t in lacking else 0.0)) for t, w in known.items()}
 
 
 def _coverage(analyzer: Any, text: str, weights: dict[str, float]) -> float:
@@ -255,7 +257,12 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     analyzer = qa.index.lexical.analyzer()
     q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
     searched = [qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]
-    weights = _idf_weights(qa, q_terms, lang, np.unique(np.concatenate(searched)) if searched else None)
+    hit_rows = np.unique(np.concatenate(searched)) if searched else None
+    # an English genre term the documents lack in every Swedish wording counts as a word they do not use
+    lacking = frozenset(t for english, swedish in glossary_words(rewritten)
+                        if english in absent_terms(rewritten, qa.index.lexical, hit_rows)
+                        for t in analyzer.terms(swedish))
+    weights = _idf_weights(qa, q_terms, lang, hit_rows, lacking)
     unused = missing_names(rewritten, qa.index.lexical)
     if lang == "en":  # an English question's capitalised words ("Left Party") are mostly no Swedish names
         unused = [n for n in unused if is_swedish_name(n, rewritten)]
@@ -330,8 +337,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
                                              for h in hits[:5]),
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
-                        absent_words=len(absent_words(rewritten, qa.index.lexical, rows)) if lang == "sv" else 0)
-    if should_abstain(evidence, words_checked=lang == "sv"):
+                        absent_words=len(absent_words(rewritten, qa.index.lexical, rows) if lang == "sv"
+                                         else absent_terms(rewritten, qa.index.lexical, rows)))
+    # an English question's words are checked where it uses genre terms (through their Swedish words); with none,
+    # thin evidence alone abstains
+    if should_abstain(evidence, words_checked=lang == "sv" or bool(glossary_words(rewritten))):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 

@@ -202,12 +202,19 @@ def detect_language(text: str) -> str:
     return "en" if en > sv else "sv"
 
 
+def glossary_words(question: str) -> list[tuple[str, str]]:
+    """The genre terms of an English question with the Swedish words the documents would use for them:
+    "Does KSL say anything about refugees?" -> [("refugees", "flyktingar flyktingmottagande asyl")]."""
+    if detect_language(question) != "en":
+        return []
+    return [(m.group(1).lower(), GLOSSARY[m.group(1).lower()]) for m in _GLOSSARY_RE.finditer(question)]
+
+
 def expand_query(question: str) -> str:
     """The question, plus the document's words for the genre terms in it (Swedish synonyms; for an English
     question, the Swedish terms of the glossary)."""
     extra = [SWEDISH_SYNONYMS[m.group(1).lower()] for m in _SYNONYM_RE.finditer(question)]
     if _REMISS.search(question) and _DEADLINE.search(question):  # "senast svara på remissen": "Remisstid den …"
         extra.append("remisstid")
-    if detect_language(question) == "en":
-        extra += [GLOSSARY[m.group(1).lower()] for m in _GLOSSARY_RE.finditer(question)]
+    extra += [swedish for _, swedish in glossary_words(question)]
     return question + (" " + " ".join(extra) if extra else "")

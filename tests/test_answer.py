@@ -69,6 +69,25 @@ def test_english_question_gets_english_framing_around_swedish_quotes(qa):
     assert "fångar framtidsutmaningarna" in ans.text
 
 
+def test_english_questions_abstain_on_what_can_be_checked():
+    """An English question's genre terms are checked through their Swedish words: "refugees" stands in the case as
+    "asyl och flyktingmottagning", so thin evidence does not refuse it; a question with no such term has nothing
+    to check, and thin evidence alone refuses it."""
+    from qa.abstention import absent_terms
+    from qa.lexical import BM25Index
+
+    lex = BM25Index.build(["KSL rymmer asyl och flyktingmottagning.", "Kommunförbundet Stockholms Län."])
+    assert absent_terms("Does KSL say anything about refugees?", lex) == []
+    assert absent_terms("Does KSL say anything about the climate?", lex) == ["climate"]
+    assert absent_terms("Säger KSL något om klimatet?", lex) == []  # Swedish words are checked as they stand
+
+
+def test_english_question_with_a_term_the_case_holds_is_answered(qa):
+    ans = answer_question(qa, "Does KSL's proposal say anything about refugees?")
+    assert not ans.abstained and "flyktingmottagning" in ans.text
+    assert answer_question(qa, "How will the new subway line be financed?").abstained
+
+
 def test_followup_uses_the_conversation(qa):
     history = [{"role": "user", "content": "Vad tycker reservanterna om regional utveckling?"},
                {"role": "assistant", "content": "…"}]
