@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from qa.language import GLOSSARY
 from qa.structure import PARTIES
 
 _MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
@@ -96,9 +97,14 @@ def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
 
 
 def _counted(question: str) -> str | None:
-    """The noun a Swedish "hur många" question counts: "Hur många kommuner …" -> "kommuner"."""
+    """The noun a "hur många" question counts: "Hur många kommuner …" -> "kommuner"; in English its Swedish word
+    from the glossary ("How many municipalities …" -> "kommuner"), else the English noun, which no Swedish number
+    counts ("How many employees …": the "två" of another sentence is no answer)."""
     m = re.search(r"\bhur många (?:andra |olika |fler )?([a-zåäöé]{3,})", question, re.IGNORECASE)
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    m = re.search(r"\bhow many (?:other |different |more )?([a-z]{3,})", question, re.IGNORECASE)
+    return GLOSSARY.get(m.group(1).lower(), m.group(1)).split()[0] if m else None
 
 
 def lead_fact(question: str, quote: str, lang: str) -> str | None:
