@@ -25,7 +25,7 @@ from qa.speakers import is_party_name
 # (unanswerable questions abstained on, less answerable ones refused) while abstaining on at most 2% of answerable
 # SweQUAD-MC train questions and 5% of the answerable development questions about the case (asked of the case alone).
 MIN_TOP_DENSE = 0.86
-MIN_PASSAGE_COVERAGE = 0.55
+MIN_PASSAGE_COVERAGE = 0.70
 RARE_SHARE = 0.05  # a name in at most this share of passages (or a handful, in a small corpus) is specific
 RARE_COUNT = 3
 
