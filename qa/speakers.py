@@ -106,7 +106,7 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
             head = name.split()[0]  # "Kommunförbundet" for "Kommunförbundet Stockholms Län"
             names = [abbr, name] + ([head] if " " in name and head.endswith(("et", "en")) else [])
             who = "(?:" + "|".join(re.escape(n) for n in names) + ")"
-            speaks = rf"(?<![\w-]){who}(?:'s|:s)? (?:{_SAYS})\b|\b(?:{_SAYS_SV}|enligt|according to) {who}(?![\w-])"
+            speaks = rf"(?<![\w-]){who} (?:{_SAYS})\b|\b(?:{_SAYS_SV}|enligt|according to) {who}(?![\w-])"
             if re.search(speaks, question, re.IGNORECASE) or \
                     (not named and re.search(rf"(?<![\w-]){who}(?::s|'s) (?:förslag|proposal)", question)):
                 remiss = "remiss" in actor.lower()

@@ -126,6 +126,9 @@ def test_the_remiss_speaks_as_its_sender_in_either_word_order():
     assert [s.label for s in mentioned_speakers("Vad står i KSL:s förslag?", actors)] == ["remissen (KSL)"]
     assert [s.label for s in mentioned_speakers("Vad tycker Liberalerna om KSL:s förslag?", actors)] == \
         ["Liberalerna (L)"]
+    office = mentioned_speakers(expand_query("What does the city executive office think of KSL's proposal?"), actors)
+    assert [s.label for s in office] == ["stadsledningskontoret"]
+    assert [s.label for s in mentioned_speakers("What is in KSL's proposal?", actors)] == ["remissen (KSL)"]
     # another paper, another sender
     other = ["Sveriges Kommuner och Regioner (SKR), remissen i sammanfattning"]
     sp = mentioned_speakers("Vad föreslår SKR?", other)
