@@ -45,7 +45,7 @@ from qa.questions import (
 )
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
-from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker
+from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker, voices
 from qa.structure import is_voice_marker
 
 MAX_QUOTES = 3
@@ -244,7 +244,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     hits = pool[:max(k, CANDIDATE_PASSAGES)]
     shown = hits[:k]
 
-    speakers = mentioned_speakers(expand_query(rewritten), (h.passage.actor for h in pool))
+    speakers = mentioned_speakers(expand_query(rewritten), voices(h.passage for h in pool))
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)

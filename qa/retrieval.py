@@ -22,7 +22,7 @@ import numpy as np
 from qa.embedding import Embedder
 from qa.language import expand_query
 from qa.passages import Passage
-from qa.speakers import mentioned_speakers, speaker_matches
+from qa.speakers import mentioned_speakers, speaker_matches, voices
 
 DEFAULT_ALPHA = 0.5
 SPEAKER_BOOST = 0.2  # added to the fused score of passages by a speaker the question names
@@ -92,7 +92,7 @@ class Retriever:
             cand, lex = self.index.lexical_search(expanded, depth, also=dense_ids[qi][dense_ids[qi] >= 0])
             cos = self.index.dense_scores(qvecs[qi], cand)
             fused = self.alpha * _minmax(cos) + (1 - self.alpha) * _minmax(lex)
-            speakers = mentioned_speakers(expanded, (self.index.passage(int(i)).actor for i in cand))
+            speakers = mentioned_speakers(expanded, voices(self.index.passage(int(i)) for i in cand))
             if speakers:  # "vad tycker reservanterna …": that speaker's passages first
                 match = np.array([speaker_matches(speakers, self.index.passage(int(i)).actor) for i in cand])
                 fused = (fused + SPEAKER_BOOST * match) / (1 + SPEAKER_BOOST)

@@ -122,6 +122,12 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
     return out
 
 
+def voices(passages: Iterable[Passage]) -> list[str]:
+    """The speaker labels of passages that have one: a passage no marker hands to a voice carries its document's
+    title ("Sahlgrenska Life", "Västra Götaland"), a topic rather than someone a question could ask about."""
+    return list(dict.fromkeys(p.actor for p in passages if p.actor and p.actor != p.title))
+
+
 def is_party_name(word: str) -> bool:
     """"Liberalerna", "Moderaternas", "FP": a party, which the speaker rules check (with its other names), not the
     rules for names a document must contain."""

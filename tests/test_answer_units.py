@@ -181,3 +181,18 @@ def test_a_missing_name_is_told_as_the_question_writes_it():
         ["Sveriges Kommuner"]
     assert name_phrases("Vad sa Anna Svensson om KSL?", ["Anna", "Svensson"]) == ["Anna Svensson"]
     assert name_phrases("Vad tycker Nacka och Solna?", ["Nacka"]) == ["Nacka"]
+
+
+def test_a_documents_title_is_no_voice():
+    """A passage no marker hands to a speaker carries its document's title as its label: "Vad är Sahlgrenska Life?"
+    asks about a topic, and must not lift that document's passages as if a person were named."""
+    from qa.speakers import mentioned_speakers, voices
+
+    class P:
+        def __init__(self, actor: str, title: str):
+            self.actor, self.title = actor, title
+
+    untitled = [P("Sahlgrenska Life", "Sahlgrenska Life"), P("Föredragande borgarrådet Karin Wanngård", "Utveckling")]
+    assert voices(untitled) == ["Föredragande borgarrådet Karin Wanngård"]
+    assert mentioned_speakers("Vad är Sahlgrenska Life?", voices(untitled)) == []
+    assert [s.label for s in mentioned_speakers("Vad vill Wanngård?", voices(untitled))] == ["Karin Wanngård"]
