@@ -123,6 +123,8 @@ GLOSSARY: dict[str, str] = {
     "chairman": "ordförande",
     "annual": "årlig årligt årligen",
     "yearly": "årlig årligt årligen",
+    "every year": "årlig årligt årligen",
+    "each year": "årlig årligt årligen",
     "conference": "konferens konvent",
     "committees": "beredningar nämnder",
     "preparatory committees": "beredningar",

@@ -185,8 +185,10 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
     ("Vem är föredragande borgarråd?", "Karin Wanngård"),
     # a person's role: the line that hands them the word says it
     ("What is Karin Wanngård's role in this matter?", "“Föredragande borgarrådet Karin Wanngård anför följande.”"),
+    # the genre's words in English: "every year" is "årligt"
+    ("What is KSL proposing for the municipalities every year?", "årligt konvent"),
 ], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no", "deadline", "signed", "anaphor",
-        "person", "role"])
+        "person", "role", "glossary"])
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text
