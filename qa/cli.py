@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--index", type=Path, help="index folder (default index/, env QA_INDEX_DIR)")
         sp.add_argument("--json", action="store_true", help="print one JSON object")
         sp.add_argument("--jsonl", action="store_true", help="batch: JSON lines on stdin, one result per line")
+        sp.add_argument("--source", action="append", metavar="FILE",
+                        help="only this document (path relative to the corpus folder, as in the sources listed); "
+                             "repeat for several")
         if name == "search":
             sp.add_argument("-k", type=int, help="number of passages (default 5, env QA_K)")
         else:
@@ -146,11 +149,27 @@ def _question_of(obj: dict[str, Any], max_chars: int) -> tuple[str, list[dict[st
     return validate_question(obj.get("question"), max_chars), validate_history(obj.get("history"))
 
 
-def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
-    from qa.conversation import rewrite_followup, validate_question
+def _open(args: argparse.Namespace, settings: Settings) -> Any:
+    """The loaded index and model, limited to the documents of ``--source`` when given (None, with the reason on
+    stderr, when one is not in the index: wrong usage)."""
     from qa.service import open_qa
 
     qa = open_qa(settings, log=_log)
+    if not args.source:
+        return qa
+    try:
+        return qa.only(args.source)
+    except InputError as e:
+        print(f"Fel/Error: {e}", file=sys.stderr)
+        return None
+
+
+def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+    from qa.conversation import rewrite_followup, validate_question
+
+    qa = _open(args, settings)
+    if qa is None:
+        return 2
     k = settings.k
     if args.jsonl:
         def handle(obj: dict[str, Any]) -> dict[str, Any]:
@@ -184,9 +203,10 @@ def source_line(p: dict[str, Any]) -> str:
 def _ask(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     from qa.answer import answer_question
     from qa.conversation import validate_question
-    from qa.service import open_qa
 
-    qa = open_qa(settings, log=_log)
+    qa = _open(args, settings)
+    if qa is None:
+        return 2
     if args.jsonl:
         def handle(obj: dict[str, Any]) -> dict[str, Any]:
             question, history = _question_of(obj, settings.max_question_chars)

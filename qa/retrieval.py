@@ -8,7 +8,7 @@ the documents' words for genre terms added on the lexical side (``qa.language.ex
 ``SearchBackend`` is the seam between retrieval and wherever the passages live: the local index folder
 (``qa.store.IndexData``: FAISS + BM25 in memory) implements it, and so could a search server (see the README,
 "Beyond one machine"). Retrieval asks it for its size, a passage, dense neighbours, dense scores of given
-passages, and lexical matches — each by passage number.
+passages, lexical matches and the passages of a document — each by passage number.
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ class SearchBackend(Protocol):
         """(passage numbers, BM25 scores) of the k best lexical matches (score > 0) and of the passages ``also``."""
         ...
 
+    def rows_of(self, source: str) -> np.ndarray:
+        """The passage numbers of one document (its corpus-relative path), sorted; empty when it is not indexed."""
+        ...
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -73,23 +77,36 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 class Retriever:
     def __init__(self, index: SearchBackend, embedder: Embedder, alpha: float = DEFAULT_ALPHA,
-                 candidates: int = 100):
+                 candidates: int = 100, sources: Sequence[str] | None = None):
         self.index, self.embedder, self.alpha, self.candidates = index, embedder, alpha, candidates
+        self.sources = tuple(sources) if sources is not None else None  # only these documents, when given
+
+    def only(self, sources: Sequence[str]) -> Retriever:
+        """The same retrieval over some documents of the index only (corpus-relative paths, as in ``source``)."""
+        return Retriever(self.index, self.embedder, self.alpha, self.candidates, sources)
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.search_many([query], k)[0]
 
     def search_many(self, queries: Sequence[str], k: int = 5) -> list[list[Hit]]:
         n = self.index.size
-        if n == 0 or not queries:
+        allowed = None if self.sources is None else \
+            np.unique(np.concatenate([self.index.rows_of(s) for s in self.sources] or [np.zeros(0, np.int64)]))
+        if n == 0 or not queries or (allowed is not None and allowed.size == 0):
             return [[] for _ in queries]
         qvecs = np.ascontiguousarray(self.embedder.encode_queries(list(queries)), dtype=np.float32)
         depth = min(max(self.candidates, k), n)
-        _, dense_ids = self.index.dense_search(qvecs, depth)
+        if allowed is None:
+            _, dense_ids = self.index.dense_search(qvecs, depth)
         out = []
         for qi, query in enumerate(queries):
             expanded = expand_query(query)
-            cand, lex = self.index.lexical_search(expanded, depth, also=dense_ids[qi][dense_ids[qi] >= 0])
+            if allowed is None:
+                cand, lex = self.index.lexical_search(expanded, depth, also=dense_ids[qi][dense_ids[qi] >= 0])
+            else:  # one or a few documents: every passage of theirs is a candidate, scored exactly
+                cand, lex = self.index.lexical_search(expanded, depth, also=allowed)
+                keep = np.isin(cand, allowed)
+                cand, lex = cand[keep], lex[keep]
             cos = self.index.dense_scores(qvecs[qi], cand)
             fused = self.alpha * _minmax(cos) + (1 - self.alpha) * _minmax(lex)
             speakers = mentioned_speakers(expanded, voices(self.index.passage(int(i)) for i in cand))

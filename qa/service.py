@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from qa.embedding import Embedder, follow_index, load_embedder, model_id_for
-from qa.errors import IndexIncompatibleError, QAError
+from qa.errors import IndexIncompatibleError, InputError, QAError
 from qa.indexer import IndexReport, build_index
 from qa.retrieval import Hit, Retriever
 from qa.settings import BACKENDS, Settings
@@ -22,6 +22,17 @@ class QA:
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         return self.retriever.search(question, k or self.settings.k)
+
+    def only(self, sources: Sequence[str]) -> QA:
+        """Questions answered from some documents of the index only ("--source"); InputError names an unknown one
+        and the documents there are."""
+        known = dict.fromkeys(p.source for p in self.index.passages)
+        unknown = [s for s in sources if s not in known]
+        if unknown:
+            listed = ", ".join(list(known)[:10]) + (f" … ({len(known)} in all)" if len(known) > 10 else "")
+            raise InputError(f"No document {', '.join(unknown)} in the index {self.settings.index_dir}/. "
+                             f"Give its path relative to the corpus folder, one of: {listed or '(none)'}.")
+        return replace(self, retriever=self.retriever.only(sources))
 
 
 def open_qa(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] | None = None) -> QA:

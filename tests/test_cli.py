@@ -112,3 +112,22 @@ def test_an_internal_error_on_one_line_does_not_end_the_batch(cli_env, monkeypat
     code, out = run(["search", "--jsonl"], stdin=lines)
     rows = [json.loads(x) for x in out.splitlines()]
     assert code == 0 and "internal error" in rows[0]["error"] and rows[1]["passages"]
+
+
+def test_source_limits_search_and_ask_to_one_document(cli_env, capsys):
+    """A user who knows the case asks of its paper only; a path not in the index is wrong usage, and the message
+    names the documents there are."""
+    (cli_env.corpus_dir / "annat.md").write_text(
+        "# Kommunal samverkan i Västra Götaland\n\nRegionstyrelsen har remitterat en rapport om samverkan mellan "
+        "kommunerna i Västra Götaland.\n", encoding="utf-8")
+    run(["index"])
+    code, out = run(["search", "samverkan mellan kommunerna", "-k", "5", "--json", "--source", "annat.md"])
+    assert code == 0 and {p["source"] for p in json.loads(out)["passages"]} == {"annat.md"}
+    code, out = run(["search", "samverkan mellan kommunerna", "-k", "5", "--json"])
+    assert len({p["source"] for p in json.loads(out)["passages"]}) == 2
+    code, out = run(["ask", "Vad sägs om samverkan mellan kommunerna?", "--json", "--source", "annat.md"])
+    assert code == 0 and {c["source"] for c in json.loads(out)["citations"]} <= {"annat.md"}
+    capsys.readouterr()
+    code, _ = run(["ask", "Vad tycker M?", "--source", "finns-inte.pdf"])
+    err = capsys.readouterr().err
+    assert code == 2 and "finns-inte.pdf" in err and "annat.md" in err
