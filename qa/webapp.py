@@ -78,6 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "Något gick fel när frågan skulle besvaras. Försök igen, eller formulera frågan på ett annat sätt.",
         "input_error": "Frågan kunde inte besvaras: {msg}",
         "topic_label": "Ämne (välj eller skriv ett eget)",
+        "doc_label": "Fråga i",
+        "all_docs": "Alla dokument",
         "show_positions": "Visa ståndpunkter",
         "positions_intro": "Vad säger var och en av talarna i dokumenten om ett ämne? Varje rad visar talarens "
                            "närmaste ord om ämnet, ordagrant, med källa.",
@@ -130,6 +132,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "Something went wrong while answering. Please try again, or phrase the question differently.",
         "input_error": "The question could not be answered: {msg}",
         "topic_label": "Topic (pick one or type your own; Swedish words work best)",
+        "doc_label": "Ask in",
+        "all_docs": "All documents",
         "show_positions": "Show positions",
         "positions_intro": "What does each speaker in the documents say about a topic? Each row shows the "
                            "speaker's closest words on the topic, verbatim, with the source.",
@@ -493,6 +497,14 @@ def document_titles(passages: Sequence[Passage]) -> list[str]:
     return list(dict.fromkeys(p.title or p.source for p in passages))
 
 
+def document_choices(passages: Sequence[Passage], lang: str = "sv") -> list[tuple[str, str]]:
+    """The chat's "ask in" choices: all documents (value ""), then each document by title, its file as the value
+    ("Utveckling av KSL … (pm-2014-134-….txt)")."""
+    docs = dict.fromkeys((p.source, p.title or p.source) for p in passages)
+    return [(t(lang, "all_docs"), "")] + [(f"{title} ({source})" if title != source else source, source)
+                                          for source, title in docs]
+
+
 def intro_markdown(titles: Sequence[str], lang: str = "sv") -> str:
     n = len(titles)
     docs = t(lang, "one_doc") if n == 1 else t(lang, "many_docs").format(n=n)
@@ -674,21 +686,25 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
                 msgs.append({"role": "assistant", "content": message_markdown(a, i, lang)})
         return msgs
 
-    def answers(question: str, history: list[dict[str, str]]) -> Iterator[tuple[dict[str, Any], bool]]:
+    def answers(question: str, history: list[dict[str, str]],
+                document: str = "") -> Iterator[tuple[dict[str, Any], bool]]:
         """(answer dict, final?): with a chat model (QA_LLM), the answer so far each time a generated sentence has
-        been checked, then the final answer; else the extractive answer at once."""
+        been checked, then the final answer; else the extractive answer at once. ``document``: ask in that file
+        only ("" for all)."""
+        scoped = qa.only([document]) if document else qa
         if not qa.settings.llm:
-            yield answer_question(qa, question, history).to_json(), True
+            yield answer_question(scoped, question, history).to_json(), True
             return
         from qa.streaming import Verified, stream_answer  # langchain is imported in generative mode only
 
-        for event in stream_answer(qa, question, history):
+        for event in stream_answer(scoped, question, history):
             if isinstance(event, Verified):
                 yield event.answer.to_json(), False
             else:
                 yield event.to_json(), True
 
-    def respond(message: str, turns: list[dict[str, Any]] | None, lang: str) -> Iterator[tuple[Any, ...]]:
+    def respond(message: str, turns: list[dict[str, Any]] | None, lang: str,
+                document: str | None = "") -> Iterator[tuple[Any, ...]]:
         turns = list(turns or [])
         message = message if isinstance(message, str) else ""
         try:
@@ -714,7 +730,7 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
         panel = ""
         streamed = False
         try:
-            for answer, final in answers(question, history):
+            for answer, final in answers(question, history, document or ""):
                 if final:
                     break
                 # generative mode: the sentences checked so far, their sources beside them
@@ -799,6 +815,7 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
             gr.Button(value=t(lang, "show_positions")),
             show_positions(topic, lang),
             gr.Radio(label=t(lang, "lang_label")),
+            gr.Dropdown(label=t(lang, "doc_label"), choices=document_choices(passages, lang)),
         )
 
     with gr.Blocks(title=f"{TEXTS['sv']['title']} / {TEXTS['en']['title']}", analytics_enabled=False) as demo:
@@ -822,6 +839,9 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
                     # No max_length: a too long question gets a message saying so rather than being cut silently.
                     question = gr.Textbox(label=t("sv", "question_label"), placeholder=t("sv", "question_placeholder"),
                                           elem_id="qa-question", lines=1, max_lines=4, submit_btn=False)
+                    # with several documents, a user who knows the case asks in its file only
+                    document = gr.Dropdown(document_choices(passages, "sv"), value="", label=t("sv", "doc_label"),
+                                           elem_id="qa-document", visible=len(titles) > 1)
                     with gr.Row():
                         send = gr.Button(t("sv", "send"), variant="primary", elem_id="qa-send", scale=0,
                                          min_width=120)
@@ -844,7 +864,7 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
                                     padding=True)
 
         chat_out = [chatbot, sources, turns, question]
-        submit_args: dict[str, Any] = {"fn": respond, "inputs": [question, turns, lang], "outputs": chat_out,
+        submit_args: dict[str, Any] = {"fn": respond, "inputs": [question, turns, lang, document], "outputs": chat_out,
                                        "api_visibility": "private", "show_progress": "hidden"}
         question.submit(**submit_args)
         send.click(**submit_args)
@@ -859,7 +879,7 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
             js="(v) => { document.documentElement.lang = v; return v; }",
         ).then(switch_language, [lang, turns, topic],
                [title_md, intro_md, tab_chat, tab_positions, chatbot, question, send, clear, examples, sources,
-                positions_intro, topic, show, positions, lang_radio], api_visibility="private")
+                positions_intro, topic, show, positions, lang_radio, document], api_visibility="private")
         demo.load(None, None, None, js="() => { document.documentElement.lang = 'sv'; }")
         gr.api(ask, api_name="ask")
     # Two cores: two answers at a time; further requests wait in the queue (and see their place in it).

@@ -35,7 +35,7 @@ from qa.webapp import (
     turn_sources_html,
     unsupported_html,
 )
-from tests.conftest import FakeEmbedder, case_qa, free_port
+from tests.conftest import CASE_DOC, FakeEmbedder, case_qa, free_port
 
 
 def _passage(n: int, actor: str, text: str, page: int | None = 1, estimated: bool = False,
@@ -615,3 +615,28 @@ def test_generative_chat_falls_back_with_a_note_when_the_model_fails(gen_qa, mon
     assert answer["fallback"].startswith("model error") and answer["citations"]
     assert final.startswith("*Språkmodellens svar kunde inte användas") and 'class="qa-cite"' in final
     assert "qa-removed" not in final  # nothing was removed: the model wrote nothing
+
+
+def test_chat_asks_in_the_document_picked(tmp_path):
+    """With several documents the chat offers "Fråga i": the answer then quotes that file only; one document needs
+    no choice; a file not in the index becomes a message, not a crash."""
+    from qa.service import index_corpus, open_qa
+    from qa.webapp import build_app, document_choices
+    (tmp_path / "one").mkdir()
+    one, _ = case_qa(tmp_path / "one")
+    assert [c[1] for c in document_choices(one.index.passages)] == ["", CASE_DOC.name]
+    (tmp_path / "two").mkdir()
+    _, settings = case_qa(tmp_path / "two")
+    (settings.corpus_dir / "annat.md").write_text(
+        "# Kommunal samverkan i Västra Götaland\n\nRegionstyrelsen har remitterat en rapport om samverkan mellan "
+        "kommunerna i Västra Götaland.\n", encoding="utf-8")
+    embedder = FakeEmbedder()
+    index_corpus(settings, embedder, log=lambda m: None)
+    two_qa = open_qa(settings, embedder)
+    respond = _fn(build_app(two_qa, settings, stream_delay=0), "respond")
+    turns = list(respond("Vad sägs om samverkan mellan kommunerna?", [], "sv", "annat.md"))[-1][2]
+    assert {c["source"] for c in turns[0]["answer"]["citations"]} == {"annat.md"}
+    turns = list(respond("Vad sägs om samverkan mellan kommunerna?", [], "sv", CASE_DOC.name))[-1][2]
+    assert {c["source"] for c in turns[0]["answer"]["citations"]} == {CASE_DOC.name}
+    last = list(respond("Vad sägs om samverkan?", [], "sv", "finns-inte.pdf"))[-1][0][-1]["content"]
+    assert "finns-inte.pdf" in last
