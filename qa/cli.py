@@ -164,6 +164,17 @@ def _open(args: argparse.Namespace, settings: Settings) -> Any:
         return None
 
 
+def _scoped(qa: Any, obj: dict[str, Any]) -> Any:
+    """A batch line's own "sources" (a list of corpus-relative paths): that line is asked in those documents
+    (instead of those of --source); InputError for a bad list or a document not in the index."""
+    sources = obj.get("sources")
+    if sources is None:
+        return qa
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources) or not sources:
+        raise InputError('"sources" must be a non-empty list of document paths, e.g. ["beslut.pdf"].')
+    return qa.only(sources)
+
+
 def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     from qa.conversation import rewrite_followup, validate_question
 
@@ -174,7 +185,7 @@ def _search(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout:
     if args.jsonl:
         def handle(obj: dict[str, Any]) -> dict[str, Any]:
             question, history = _question_of(obj, settings.max_question_chars)
-            hits = qa.search(rewrite_followup(question, history), k)
+            hits = _scoped(qa, obj).search(rewrite_followup(question, history), k)
             return {"passages": [h.to_json() for h in hits]}
 
         return _run_batch(stdin, stdout, handle)
@@ -210,7 +221,7 @@ def _ask(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: Te
     if args.jsonl:
         def handle(obj: dict[str, Any]) -> dict[str, Any]:
             question, history = _question_of(obj, settings.max_question_chars)
-            return answer_question(qa, question, history).to_json()
+            return answer_question(_scoped(qa, obj), question, history).to_json()
 
         return _run_batch(stdin, stdout, handle)
     question = validate_question(args.question, settings.max_question_chars)

@@ -30,7 +30,7 @@ class QA:
         unknown = [s for s in sources if s not in known]
         if unknown:
             listed = ", ".join(list(known)[:10]) + (f" … ({len(known)} in all)" if len(known) > 10 else "")
-            raise InputError(f"No document {', '.join(unknown)} in the index {self.settings.index_dir}/. "
+            raise InputError(f"No document {', '.join(unknown)} in the index. "
                              f"Give its path relative to the corpus folder, one of: {listed or '(none)'}.")
         return replace(self, retriever=self.retriever.only(sources))
 

@@ -662,11 +662,14 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
     if threshold is None:
         threshold = calibrate_threshold(passages, qa.index.vectors, qa.embedder)
 
-    def ask(question: str, history: list[dict[str, str]] | str | None = None) -> dict[str, Any]:
+    def ask(question: str, history: list[dict[str, str]] | str | None = None,
+            document: str | None = None) -> dict[str, Any]:
         """Answer a question about the decision papers with verbatim, cited quotes. Returns the answer object of
-        `python -m qa ask --json`, or {"error": message}. `history`: earlier turns, [{"role", "content"}, …]."""
+        `python -m qa ask --json`, or {"error": message}. `history`: earlier turns, [{"role", "content"}, …].
+        `document`: ask in that file of the corpus only (its path as in the answers' "source")."""
         try:
-            return answer_question(qa, question, parse_history(history)).to_json()
+            scoped = qa.only([document]) if document else qa
+            return answer_question(scoped, question, parse_history(history)).to_json()
         except QAError as e:
             return {"error": str(e)}
         except Exception:  # noqa: BLE001 - the client gets a message, the log gets the traceback

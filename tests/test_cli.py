@@ -127,6 +127,14 @@ def test_source_limits_search_and_ask_to_one_document(cli_env, capsys):
     assert len({p["source"] for p in json.loads(out)["passages"]}) == 2
     code, out = run(["ask", "Vad sägs om samverkan mellan kommunerna?", "--json", "--source", "annat.md"])
     assert code == 0 and {c["source"] for c in json.loads(out)["citations"]} <= {"annat.md"}
+    # a batch line may name its own documents; a bad one is that line's error, and the batch goes on
+    lines = [{"id": "a", "question": "Vad sägs om samverkan mellan kommunerna?", "sources": ["annat.md"]},
+             {"id": "b", "question": "Vad sägs om samverkan?", "sources": ["finns-inte.pdf"]},
+             {"id": "c", "question": "Vad sägs om samverkan?", "sources": "annat.md"}]
+    code, out = run(["ask", "--jsonl"], "\n".join(json.dumps(x) for x in lines))
+    a, b, c = (json.loads(x) for x in out.splitlines())
+    assert {x["source"] for x in a["citations"]} <= {"annat.md"} and a["citations"]
+    assert "finns-inte.pdf" in b["error"] and "sources" in c["error"]
     capsys.readouterr()
     code, _ = run(["ask", "Vad tycker M?", "--source", "finns-inte.pdf"])
     err = capsys.readouterr().err

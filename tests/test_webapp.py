@@ -640,3 +640,7 @@ def test_chat_asks_in_the_document_picked(tmp_path):
     assert {c["source"] for c in turns[0]["answer"]["citations"]} == {CASE_DOC.name}
     last = list(respond("Vad sägs om samverkan?", [], "sv", "finns-inte.pdf"))[-1][0][-1]["content"]
     assert "finns-inte.pdf" in last
+    # the endpoint takes the document as an optional third argument
+    ask = _fn(build_app(two_qa, settings, stream_delay=0), "ask")
+    assert {c["source"] for c in ask("Vad sägs om samverkan?", None, "annat.md")["citations"]} == {"annat.md"}
+    assert "finns-inte.pdf" in ask("Vad sägs om samverkan?", None, "finns-inte.pdf")["error"]
