@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa import abstention  # noqa: E402
 from qa.answer import answer_question  # noqa: E402
-from qa.language import detect_language, glossary_words  # noqa: E402
+from qa.language import detect_language  # noqa: E402
 from qa.service import index_corpus, open_qa  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
@@ -44,7 +44,7 @@ CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", *(ROOT / f"benchmarks/questions/cas
 def _abstains(row: dict, min_coverage: float, min_top_dense: float) -> bool:
     """``abstention.should_abstain`` with the thresholds being scanned."""
     evidence = abstention.Evidence(**{k: row[k] for k in abstention.Evidence.__dataclass_fields__})
-    checked = detect_language(row["question"]) == "sv" or bool(glossary_words(row["question"]))
+    checked = abstention.words_checked(row["question"], detect_language(row["question"]))
     return abstention.should_abstain(evidence, words_checked=checked,
                                      min_coverage=min_coverage, min_top_dense=min_top_dense)
 

@@ -106,6 +106,12 @@ def rare_known_names(question: str, lexical: Any) -> list[str]:
     return [name for name, df in _names(question, lexical) if df is not None and df <= limit]
 
 
+def words_checked(question: str, lang: str) -> bool:
+    """Whether a question's own words can be checked against the documents: a Swedish one's (``lang`` "sv"), or
+    an English one's genre terms through their Swedish words. One with none abstains on thin evidence alone."""
+    return lang == "sv" or bool(glossary_words(question))
+
+
 def absent_terms(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
     """The genre terms of an English question none of whose Swedish words the documents use ("climate": klimat),
     or none of ``rows``. Its other words are English, which Swedish documents cannot be expected to hold."""

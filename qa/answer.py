@@ -27,6 +27,7 @@ from qa.abstention import (
     name_phrases,
     rare_known_names,
     should_abstain,
+    words_checked,
 )
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
@@ -259,8 +260,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     searched = [qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]
     hit_rows = np.unique(np.concatenate(searched)) if searched else None
     # an English genre term the documents lack in every Swedish wording counts as a word they do not use
-    lacking = frozenset(t for english, swedish in glossary_words(rewritten)
-                        if english in absent_terms(rewritten, qa.index.lexical, hit_rows)
+    absent = set(absent_terms(rewritten, qa.index.lexical, hit_rows))
+    lacking = frozenset(t for english, swedish in glossary_words(rewritten) if english in absent
                         for t in analyzer.terms(swedish))
     weights = _idf_weights(qa, q_terms, lang, hit_rows, lacking)
     unused = missing_names(rewritten, qa.index.lexical)
@@ -339,9 +340,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                         rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
                         absent_words=len(absent_words(rewritten, qa.index.lexical, rows) if lang == "sv"
                                          else absent_terms(rewritten, qa.index.lexical, rows)))
-    # an English question's words are checked where it uses genre terms (through their Swedish words); with none,
-    # thin evidence alone abstains
-    if should_abstain(evidence, words_checked=lang == "sv" or bool(glossary_words(rewritten))):
+    if should_abstain(evidence, words_checked=words_checked(rewritten, lang)):
         return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 
@@ -397,8 +396,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # the fact asked for is put first, from the best quote, else from the first other quote that holds it (the
     # signature line "Stockholm den 23 oktober 2014" beside the sentence that names the promemoria)
     lead = next((c for c in citations if c.hit is best.hit and c.start >= best.start), citations[0])
-    facts = [(c, lead_fact(rewritten, c.quote, lang)) for c in [lead] + [c for c in citations if c is not lead]]
-    lead, fact = next(((c, f) for c, f in facts if f), (lead, None))
+    lead, fact = next(((c, f) for c in [lead, *(c for c in citations if c is not lead)]
+                       if (f := lead_fact(rewritten, c.quote, lang))), (lead, None))
     if fact:
         text = f"{fact} [{lead.n}]. {text}"
     # Passages listed: the cited ones first, then the rest of the top k.

@@ -26,9 +26,9 @@ class QA:
     def only(self, sources: Sequence[str]) -> QA:
         """Questions answered from some documents of the index only ("--source"); InputError names an unknown one
         and the documents there are."""
-        known = dict.fromkeys(p.source for p in self.index.passages)
-        unknown = [s for s in sources if s not in known]
+        unknown = [s for s in sources if not self.index.rows_of(s).size]
         if unknown:
+            known = dict.fromkeys(p.source for p in self.index.passages)
             listed = ", ".join(list(known)[:10]) + (f" … ({len(known)} in all)" if len(known) > 10 else "")
             raise InputError(f"No document {', '.join(unknown)} in the index. "
                              f"Give its path relative to the corpus folder, one of: {listed or '(none)'}.")

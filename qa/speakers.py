@@ -26,6 +26,8 @@ _PARTY_ALIASES: dict[str, list[str]] = {
     "SD": ["sverigedemokraterna", "sweden democrats"],
 }
 _CODES = "(?:" + "|".join(_PARTY_ALIASES) + ")"
+_CODE_END = r"(?:[\s),.?/]|:s\b|$)"  # a party code ends there: "(FP)", "M/FP", "FP:s"
+_AND = r"(?: och | and | & |/|, )"  # between listed parties: "M och FP", "M/FP"
 # Folkpartiet liberalerna (FP) became Liberalerna (L) in 2015: papers of one period use one name, people either.
 _RENAMED = {"L": "FP", "FP": "L"}
 _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|dissent\w*|särskil\w+ uttalande\w*|"
@@ -62,13 +64,13 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
     found: list[Speaker] = []
     for code, aliases in _PARTY_ALIASES.items():
         hit = any(re.search(rf"\b{re.escape(a)}\w*", low) for a in aliases)
-        hit = hit or bool(re.search(rf"(?:^|[\s(/]){code}(?:[\s),.?/]|:s\b|$)", q))
+        hit = hit or bool(re.search(rf"(?:^|[\s(/]){code}{_CODE_END}", q))
         if code in ("S", "V", "C", "M", "L") and not any(re.search(rf"\b{re.escape(a)}", low) for a in aliases):
             # a lone letter is a party in brackets, as "M-partiet", listed with another party ("M och FP:s") or
             # after what it says ("Vad tycker M?")
             hit = bool(re.search(rf"\({code}\)|\b{code}-?partiet\b|\bpartiet {code}\b", q)
-                       or re.search(rf"(?<![\w-]){code}(?: och | and | & |/|, ){_CODES}(?:[\s),.?/]|:s\b|$)", q)
-                       or re.search(rf"(?:^|[\s(/]){_CODES}(?: och | and | & |/|, ){code}(?:[\s),.?/]|:s\b|$)", q)
+                       or re.search(rf"(?<![\w-]){code}{_AND}{_CODES}{_CODE_END}", q)
+                       or re.search(rf"(?:^|[\s(/]){_CODES}{_AND}{code}{_CODE_END}", q)
                        or re.search(rf"\b(?:{_SAYS_SV}) {code}(?:[\s),.?]|$)", q))
         if hit and not any(s.label.endswith(f"({_RENAMED.get(code)})") for s in found):
             patterns = (f"({code})", PARTIES[code].lower())
