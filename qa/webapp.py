@@ -843,8 +843,9 @@ def build_app(qa: QA, settings: Settings, positions_threshold: float | None = No
                     question = gr.Textbox(label=t("sv", "question_label"), placeholder=t("sv", "question_placeholder"),
                                           elem_id="qa-question", lines=1, max_lines=4, submit_btn=False)
                     # with several documents, a user who knows the case asks in its file only
-                    document = gr.Dropdown(document_choices(passages, "sv"), value="", label=t("sv", "doc_label"),
-                                           elem_id="qa-document", visible=len(titles) > 1)
+                    choices = document_choices(passages, "sv")  # "all documents" and one per file
+                    document = gr.Dropdown(choices, value="", label=t("sv", "doc_label"), elem_id="qa-document",
+                                           visible=len(choices) > 2)
                     with gr.Row():
                         send = gr.Button(t("sv", "send"), variant="primary", elem_id="qa-send", scale=0,
                                          min_width=120)

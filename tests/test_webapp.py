@@ -644,3 +644,21 @@ def test_chat_asks_in_the_document_picked(tmp_path):
     ask = _fn(build_app(two_qa, settings, stream_delay=0), "ask")
     assert {c["source"] for c in ask("Vad sägs om samverkan?", None, "annat.md")["citations"]} == {"annat.md"}
     assert "finns-inte.pdf" in ask("Vad sägs om samverkan?", None, "finns-inte.pdf")["error"]
+
+
+def test_ask_in_is_offered_for_two_files_with_one_title(tmp_path):
+    """Two files of one title (a paper and its bilaga, say) are two documents to choose between."""
+    from qa.service import index_corpus, open_qa
+    from qa.settings import Settings
+    from qa.webapp import build_app
+
+    (tmp_path / "corpus").mkdir()
+    for name in ("del1.md", "del2.md"):
+        (tmp_path / "corpus" / name).write_text("# Samma titel\n\nKommunerna samverkar om skolan.\n", encoding="utf-8")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", cache_dir=tmp_path / "cache",
+                        feedback_dir=tmp_path / "feedback")
+    embedder = FakeEmbedder()
+    index_corpus(settings, embedder, log=lambda m: None)
+    demo = build_app(open_qa(settings, embedder), settings, stream_delay=0)
+    props = next(c["props"] for c in demo.config["components"] if c.get("props", {}).get("elem_id") == "qa-document")
+    assert props["visible"] is True and [v for _, v in props["choices"]] == ["", "del1.md", "del2.md"]
