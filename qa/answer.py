@@ -40,6 +40,7 @@ from qa.questions import (
     is_comparison,
     lacks_person,
     lacks_quantity,
+    lacks_time,
     lead_fact,
     wants_example,
     wants_reason,
@@ -193,6 +194,8 @@ def _frame(actor: str, quotes: list[tuple[str, int]], lang: str) -> str:
 
 
 QUANTITY_SENTENCES = 5  # a money or count question needs its kind of number among this many best sentences
+# a "när" question its date, year or period among this many (date sentences rank first for it: qa.questions.answer_type)
+TIME_SENTENCES = 3
 
 
 def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list[_Candidate]:
@@ -346,6 +349,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten, evidence=evidence)
+    if lacks_time(rewritten, [cands[int(j)].text for j in order[:TIME_SENTENCES]]):
+        reason = "De anger ingen sådan tidpunkt." if lang == "sv" else "They give no such date or time."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
     if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]]):

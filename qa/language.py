@@ -31,6 +31,9 @@ GLOSSARY: dict[str, str] = {
     "mayor's council": "borgarrådsberedningen",
     "council of mayors": "borgarrådsberedningen",
     "commissioner": "borgarrådet",
+    # the borgarråd who presents a case to the board: "föredragande borgarrådet"
+    "rapporteur": "föredragande borgarrådet",
+    "presenting commissioner": "föredragande borgarrådet",
     "mayor": "borgarrådet",
     "dissent": "reservation",
     "dissenting": "reservation",
@@ -47,7 +50,7 @@ GLOSSARY: dict[str, str] = {
     "proposed": "föreslog föreslår",
     "statement": "tjänsteutlåtande yttrande",
     "dated": "daterat",
-    "signed": "undertecknat",
+    "signed": "undertecknat underskrift",
     "welfare": "välfärd välfärdsutveckling",
     "regional development": "regional utveckling",
     "housing": "bostäder bostadsförsörjning",
@@ -116,8 +119,16 @@ GLOSSARY: dict[str, str] = {
     "county council": "landstinget",
     "county administrative board": "länsstyrelsen",
     "criticism": "kritik",
+    "doubt": "tveksam tveksamt",
+    "doubts": "tveksam tveksamt",
+    "doubtful": "tveksam tveksamt",
+    "handle": "hantera",
     "election": "val valet",
     "term of office": "mandatperioden",
+    "coming term": "kommande nästa mandatperioden",
+    "next term": "kommande nästa mandatperioden",
+    "highlight": "uppmärksammas särskilt",
+    "highlighted": "uppmärksammas särskilt",
     "director": "direktör förbundsdirektör",
     "chair": "ordförande",
     "chairman": "ordförande",
@@ -155,11 +166,15 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "ärendenummer": "dnr",
     "svarstid": "remisstid",
     "svarstiden": "remisstid",
-    # a paper is signed by its place, date and name ("Stockholm den 23 oktober 2014 KARIN WANNGÅRD"), never a verb
-    **{f"underteckna{e}": "den" for e in ("", "d", "de", "t", "des", "ts", "s", "r", "ren")},
-    **{f"signera{e}": "den" for e in ("", "d", "de", "t", "des", "ts", "s", "r")},
-    "underskrift": "den",
-    "underskriften": "den",
+    # a paper is signed by its place, date and name ("Stockholm den 23 oktober 2014 KARIN WANNGÅRD"), never a verb;
+    # the passage holding them is the section "Underskrift" (qa.structure), which retrieval sees
+    **{f"underteckna{e}": "underskrift den" for e in ("", "d", "de", "t", "des", "ts", "s", "r", "ren")},
+    **{f"signera{e}": "underskrift den" for e in ("", "d", "de", "t", "des", "ts", "s", "r")},
+    # and "skriva under" is "underteckna": "Vem skrev under utlåtandet?"
+    **{f"{verb} under": "underskrift den" for verb in ("skriva", "skriver", "skrev", "skrivit", "skrivs", "skrevs")},
+    "underskriften": "underskrift den",
+    # what comes first is "prioriteras" in the genre: "Vilken uppgift bör KSL ge förtur?"
+    "förtur": "prioriteras prioritera",
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",
@@ -193,12 +208,19 @@ def is_swedish_name(name: str, question: str) -> bool:
     return any(_PLACE_NOUN.match(question, m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", question))
 
 
+# a term quoted or in brackets, as English writers cite the documents' Swedish words
+_QUOTED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|[\"”“][^\"”“]*[\"”“]|(?<!\w)'[^']*'(?!\w)|‘[^’]*’")
+
+
 def detect_language(text: str) -> str:
     """"sv" or "en"; Swedish unless the words are clearly English. å, ä, ö in a lower-case word decide at once;
-    in a name they do not ("Does Wanngård agree with the office?" is English)."""
-    if re.search(r"(?<![\w])[a-zåäö]*[åäö]", text):
+    in a name they do not ("Does Wanngård agree with the office?" is English), nor in a Swedish term quoted or
+    put in brackets ("Who is the rapporteur (föredragande borgarråd)?" is English)."""
+    own = _QUOTED.sub(" ", text)
+    own = own if own.strip() else text
+    if re.search(r"(?<![\w])[a-zåäö]*[åäö]", own):
         return "sv"
-    words = re.findall(r"[a-z']+", text.lower())
+    words = re.findall(r"[a-z']+", own.lower())
     en = sum(w in _EN for w in words)
     sv = sum(w in _SV for w in words)
     return "en" if en > sv else "sv"

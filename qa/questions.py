@@ -15,10 +15,16 @@ import numpy as np
 from qa.language import GLOSSARY
 from qa.structure import PARTIES
 
-_MONTHS = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+_MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_MONTHS = rf"(?:{_MONTH_NAMES})"
 _DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
                         r"deadline)\b", re.IGNORECASE)
+# who signed a paper, or when: its signature line ("Stockholm den 23 oktober 2014"), not another dated sentence
+_ASKS_SIGNED = re.compile(r"\b(underteckn\w*|signer\w*|skr[ie]v\w* under|underskrift\w*|"
+                          r"sign(?:ed|s|ing|ature\w*)?)\b", re.IGNORECASE)
+# a place and a date ("Stockholm den 23 oktober 2014"), not a deadline ("Remisstid den 31 oktober 2014")
+_SIGNATURE_LINE = re.compile(rf"\b[A-ZÅÄÖ][a-zåäö]+(?<!tid)(?<!datum) den \d{{1,2}} {_MONTHS} \d{{4}}\b")
 _ASKS_WHO_OR_WHEN = re.compile(r"\s*(vem|vilka|vilken|vilket|när|who|which|when)\b", re.IGNORECASE)
 _ASKS_ROLE = re.compile(r"\b(roll|rollen|role|capacity)\b", re.IGNORECASE)
 _ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
@@ -33,6 +39,12 @@ _ASKS_MONEY = re.compile(
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
+# "När …?" / "When …?" / "vilket datum" asks for a point in time; "när det gäller …" does not
+_ASKS_TIME = re.compile(r"^\s*(?:när|when)\b|\b(?:vilket datum|vilken dag|what date|which date|what day)\b",
+                        re.IGNORECASE)
+_TIME = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:19|20)\d\d|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vår\w*|"
+                   r"höst\w*|sommar\w*|vinter\w*|mandatperiod\w*|årsskift\w*|kvartal\w*|halvår\w*|idag|i dag|"
+                   r"vecka\w*|månad\w*|omedelbart|genast)\b", re.IGNORECASE)
 # "Vem är förbundsdirektör?" asks for a person in a role: a sentence naming the role without a name does not answer
 _ASKS_PERSON = re.compile(
     r"^\s*(?:vem|who)\s+(?:är|var|blir|blev|is|was|will be)\s+(?:the\s+)?(?:\S+s\s+)?(?:vice\s+)?"
@@ -62,6 +74,10 @@ _REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anlednin
 # a sentence opening with what the one before said ("Det riskerar att …", "Detta innebär …") is read with it
 _OPENS_WITH_ANAPHOR = re.compile(r"^\s*(?:detta|denna|dessa|det (?:riskerar|innebär|leder|medför|gör|skulle|kan "
                                  r"(?:leda|innebära|medföra)))\b", re.IGNORECASE)
+# a sentence spelling out what the one before names ("… rymmer frågor, där kommungränsen är av mindre betydelse.
+# Det handlar om frågor om bostadsförsörjning, infrastruktur …") is read with it, whatever is asked
+_ELABORATES = re.compile(r"^\s*(?:det (?:handlar|rör sig) om|det (?:gäller|avser|rör)|hit hör|här ingår|"
+                         r"i (?:detta|det) ingår|dessa är|det är fråga om)\b", re.IGNORECASE)
 _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
                            r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
                            re.IGNORECASE)
@@ -131,12 +147,15 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
 
 
 def answer_type(question: str, texts: list[str]) -> np.ndarray:
-    """1 for sentences holding the kind of fact asked for (a date for "när", a party code for "vilket parti", a
+    """1 for sentences holding the kind of fact asked for (a date for "när", the signature line for "vem
+    undertecknade", a party code for "vilket parti", a
     reason for "varför", words of objection for "vilken kritik" …), else 0."""
     if _ASKS_WHY.search(question):  # a sentence that gives or draws on a reason
         return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
     if _ASKS_DNR.search(question):
         pattern = _DNR
+    elif _ASKS_SIGNED.search(question):
+        pattern = _SIGNATURE_LINE
     elif _ASKS_DATE.search(question):
         pattern = _DATE
     elif _ASKS_PARTY.search(question):
@@ -161,6 +180,12 @@ def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
     if _ASKS_HOW_MANY.search(question):
         return not any(_amount(t) for t in best_sentences)
     return False
+
+
+def lacks_time(question: str, best_sentences: list[str]) -> bool:
+    """A "när" question ("When did KSL's new organisation take effect?") whose best sentences name no date, year,
+    month or period: they may speak of the thing, not of when."""
+    return bool(_ASKS_TIME.search(question)) and not any(_TIME.search(t) for t in best_sentences)
 
 
 def lacks_person(question: str, best_sentences: list[str]) -> bool:
@@ -193,11 +218,11 @@ def is_comparison(question: str) -> bool:
 
 def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool) -> str | None:
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
-    announces ("… beslutar följande." and the decision), the reason (the sentence before one that concludes
-    "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons or goes on
-    from it, "… saknas beslutskraft. Det riskerar att hämma tillväxten.") when
-    ``reason`` is wanted, the example after a claim when ``example`` is."""
-    if after is not None and _ANNOUNCES.search(own):
+    announces ("… beslutar följande." and the decision) or a next sentence spells out ("Det handlar om …"); the
+    reason (the sentence before one that concludes "därför …" or opens with what it says, "Det riskerar …"; or a
+    next sentence that gives reasons or goes on from it, "… saknas beslutskraft. Det riskerar att hämma
+    tillväxten.") when ``reason`` is wanted; the example after a claim when ``example`` is."""
+    if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)):
         return "after"
     if reason and before is not None and (_REFERS_BACK.search(own) or _OPENS_WITH_ANAPHOR.match(own)) \
             and not _GIVES_REASON.search(own):

@@ -35,6 +35,10 @@ _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|d
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
+# "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?")
+_BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förvaltningens|the office|the office's)"
+                          r"(?![\w-])", re.IGNORECASE)
+_OFFICE_LABEL = re.compile(r"^([A-ZÅÄÖ][a-zåäö]{2,}(?:kontoret|förvaltningen))\b")
 # what a voice says, with the verb before or after its name ("KSL vill …", "Vad vill KSL …?", "What is KSL proposing?")
 # (Swedish puts the verb first in a question; in English a name after "want" is its object: "want KSL to …")
 _SAYS_SV = r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar"
@@ -86,6 +90,11 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
         name = m.group(1).lower()
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
         found.append(Speaker(name, (name,)))
+    actors = list(actors)
+    offices = {m.group(1).lower() for a in actors if (m := _OFFICE_LABEL.match(a))}
+    if len(offices) == 1 and not any(s.label in offices for s in found) and _BARE_OFFICE.search(q):
+        office = offices.pop()
+        found.append(Speaker(office, (office,)))
     for sp in _named_voices(q, actors, found):
         if sp.label not in {s.label for s in found}:
             found.append(sp)
@@ -98,7 +107,8 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
 def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) -> list[Speaker]:
     """Voices of the documents the question names: a person anywhere in it ("Varför är Wanngård orolig …?"), an
     organisation as the one who speaks ("Vad vill KSL …?", "enligt KSL", "KSL:s förslag" when no one else is named;
-    not "Vad bör KSL prioritera …?", which asks what others think KSL should do)."""
+    not "Vad bör KSL prioritera …?", which asks what others think KSL should do, nor "Tycker kontoret att KSL
+    föreslår …?", which asks the office)."""
     out: list[Speaker] = []
     for actor in dict.fromkeys(actors):
         for m in _ORGANISATION.finditer(actor):
@@ -109,6 +119,9 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
             names = [abbr, name] + ([head] if " " in name and head.endswith(("et", "en")) else [])
             who = "(?:" + "|".join(re.escape(n) for n in names) + ")"
             speaks = rf"(?<![\w-]){who} (?:{_SAYS})\b|\b(?:{_SAYS_SV}|enligt|according to) {who}(?![\w-])"
+            if named:  # "Tycker kontoret att KSL föreslår …?" asks the office about what KSL proposes
+                speaks = rf"(?<!\batt )(?<!\bthat )(?<!\bsom )(?<!\bdet )(?<!\bwhat )(?<![\w-]){who} (?:{_SAYS})\b|" \
+                         rf"\b(?:{_SAYS_SV}|enligt|according to) {who}(?![\w-])"
             if re.search(speaks, question, re.IGNORECASE) or \
                     (not named and re.search(rf"(?<![\w-]){who}(?::s|'s) (?:förslag|proposal)", question)):
                 remiss = "remiss" in actor.lower()

@@ -147,6 +147,14 @@ def test_count_money_and_reference_number_questions(qa):
     assert not en.abstained and en.text.startswith("31 oktober 2014 [1]")
 
 
+def test_a_when_question_the_documents_give_no_time_for(qa):
+    """They speak of KSL's new organisation, never of when it takes effect: no quote about the organisation."""
+    for q in ("När träder KSL:s nya organisation i kraft?", "When did KSL's new organisation actually take effect?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and not ans.citations, q
+    assert "ingen sådan tidpunkt" in answer_question(qa, "När träder KSL:s nya organisation i kraft?").text
+
+
 def test_a_person_in_a_role_the_documents_name_no_one_for(qa):
     """They mention KSL's förbundsdirektör and board, never who holds the post: no quote about the role instead."""
     for q in ("Vem är förbundsdirektör för KSL?", "Vem är ordförande i KSL:s styrelse?", "Who is the director of KSL?"):
@@ -187,8 +195,19 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
     ("What is Karin Wanngård's role in this matter?", "“Föredragande borgarrådet Karin Wanngård anför följande.”"),
     # the genre's words in English: "every year" is "årligt"
     ("What is KSL proposing for the municipalities every year?", "årligt konvent"),
+    # "skriva under" is signing: the signature line, not the office's dated statement ("tjänsteutlåtande")
+    ("Vem skrev under utlåtandet och vilket datum?", "”Stockholm den 23 oktober 2014”"),
+    # "Det handlar om …" spells out the area the sentence before names
+    ("Vad räknar KSL in under regional utveckling?", "bostadsförsörjning"),
+    ("Which regional development topics does KSL want to highlight in the coming term?", "infrastruktur och kollektivtrafik"),
+    # stance words of the genre in English: "doubt" is "tveksam"
+    ("Why does the city executive office doubt that KSL can handle all the proposed issues?", "resurser/kompetens"),
+    # "ge förtur" is "prioriteras"
+    ("Vilken sekretariatsuppgift bör KSL enligt stadsledningskontoret ge förtur?", "strukturfondspartnerskapet"),
+    # an English question citing the Swedish term in brackets is English, and the term is the presenter
+    ("Who is the rapporteur (föredragande borgarråd) in this case?", "Karin Wanngård writes"),
 ], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no", "deadline", "signed", "anaphor",
-        "person", "role", "glossary"])
+        "person", "role", "glossary", "signed-by", "spelt-out", "highlight", "doubt", "förtur", "bracketed-term"])
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text

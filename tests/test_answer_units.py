@@ -196,3 +196,65 @@ def test_a_documents_title_is_no_voice():
     assert voices(untitled) == ["Föredragande borgarrådet Karin Wanngård"]
     assert mentioned_speakers("Vad är Sahlgrenska Life?", voices(untitled)) == []
     assert [s.label for s in mentioned_speakers("Vad vill Wanngård?", voices(untitled))] == ["Karin Wanngård"]
+
+
+def test_a_swedish_term_quoted_in_an_english_question_keeps_it_english():
+    from qa.language import detect_language
+
+    assert detect_language("Who is the rapporteur (föredragande borgarråd) in this case?") == "en"
+    assert detect_language('What does "välfärdsutveckling" mean?') == "en"
+    assert detect_language("What's the 'styrgrupp' KSL wants?") == "en"
+    # Swedish outside the brackets is Swedish
+    assert detect_language("Vad säger M (moderaterna) om KSL:s roll?") == "sv"
+    assert detect_language('Vad är "välfärdsutveckling"?') == "sv"
+
+
+def test_a_sentence_spelling_out_the_one_before_is_read_with_it():
+    from qa.questions import context_sentence
+
+    own = "Huvudområdet Regional utveckling rymmer frågor, där kommungränsen är av mindre betydelse."
+    after = "Det handlar om frågor om bostadsförsörjning, infrastruktur och kommunikation."
+    assert context_sentence(own, None, after, reason=False, example=False) == "after"
+    assert context_sentence(own, None, "Det finns också andra frågor.", reason=False, example=False) is None
+
+
+def test_signing_is_answered_by_the_signature_line_not_another_date():
+    from qa.language import expand_query
+    from qa.questions import answer_type
+
+    lines = ["Stadsledningskontorets tjänsteutlåtande daterat den 13 augusti 2014 har i huvudsak följande lydelse.",
+             "Stockholm den 23 oktober 2014", "Remisstid den 31 oktober 2014"]
+    for q in ("Vem skrev under utlåtandet och vilket datum?", "När undertecknades promemorian?",
+              "Who signed the memo?"):
+        assert list(answer_type(q, lines)) == [0, 1, 0], q
+    assert list(answer_type("Vilket datum har tjänsteutlåtandet?", lines)) == [1, 1, 1]
+    # the passage of the signature is the section "Underskrift", which retrieval sees
+    assert "underskrift" in expand_query("Vem skrev under utlåtandet?")
+
+
+def test_a_when_question_needs_a_point_in_time():
+    from qa.questions import lacks_time
+
+    said = ["Angående KSL:s organisation kan kontoret konstatera att beredningarna tas bort."]
+    assert lacks_time("When did KSL's new organisation take effect?", said)
+    assert lacks_time("När träder den nya organisationen i kraft?", said)
+    assert not lacks_time("När träder den nya organisationen i kraft?", said + ["Den gäller från 1 januari 2015."])
+    assert not lacks_time("När ska det ske?", ["Under nästa mandatperiod föreslås styrgrupper."])
+    # "när det gäller" is no question about time
+    assert not lacks_time("Vad tycker kontoret när det gäller styrgrupperna?", said)
+
+
+def test_the_office_alone_is_the_one_office_that_speaks():
+    from qa.speakers import mentioned_speakers
+
+    actors = ["Kommunförbundet Stockholms Län (KSL), remissen i sammanfattning", "Stadsledningskontoret",
+              "Föredragande borgarrådet Karin Wanngård"]
+    for q in ("Vad tycker kontoret om styrgrupperna?", "What does the office say about the steering groups?"):
+        assert [s.label for s in mentioned_speakers(q, actors)] == ["stadsledningskontoret"], q
+    # what KSL proposes, asked of the office, is the office's view
+    assert [s.label for s in mentioned_speakers("Tycker kontoret att KSL föreslår för många grupper?", actors)] \
+        == ["stadsledningskontoret"]
+    assert [s.label for s in mentioned_speakers("Vad föreslår KSL?", actors)] == ["remissen (KSL)"]
+    # with two offices speaking, "kontoret" names neither
+    two = actors + ["Stadsbyggnadskontoret"]
+    assert mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two) == []
