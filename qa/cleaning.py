@@ -11,8 +11,8 @@ What is cleaned (the artefacts of PDF extraction common in municipal papers):
 
 Every character of the cleaned text knows the offset of the original character it came from (``offsets``), so a
 quote found in the cleaned text leads back to the exact place in the file. Paragraph detection is heuristic: a
-blank line separates paragraphs, except in "double-spaced" extractions (a blank line after nearly every line),
-where it takes two; a short line ending a sentence also ends its paragraph.
+blank line separates paragraphs, except in "double-spaced" extractions (a blank line after nearly every line, and
+sentences wrapped across them), where it takes two; a short line ending a sentence also ends its paragraph.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+_GOES_ON = re.compile(r"\s*[a-zåäöéü(]")  # a line that continues the sentence of the line before
+DOUBLE_SPACED_WRAPS = 0.15  # share of text lines that must go on from the line before, a blank line between
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-–—]\s*(\d{1,3})\s*[-–—]|(?:sida|sid\.|s\.|page)\s*(\d{1,3})(?:\s*(?:av|\(|/)\s*\d{1,3}\)?)?|(\d{1,3})"
     r"(?:\s*\(\d{1,3}\))?)\s*$",
@@ -158,12 +160,17 @@ def clean_text(
     page_lines = _find_page_lines(lines, known_pages=bool(page_starts))
 
     content_lines = [ln for i, ln in enumerate(lines) if not ln.blank and i not in page_lines]
-    # "Double-spaced" extraction: a blank line after (nearly) every text line; then paragraphs need two blanks.
-    followed_by_one_blank = 0
+    # "Double-spaced" extraction: a blank line after (nearly) every text line, sentences wrapped across them; then
+    # paragraphs need two blanks. Paragraphs of one line each, a blank line between (Markdown, most .txt), are not:
+    # their next line starts a sentence, where a wrapped line goes on in lower case ("… har inför nästa ⏎⏎
+    # mandatperiod …").
+    followed_by_one_blank = wrapped = 0
     for i, ln in enumerate(lines[:-2]):
         if not ln.blank and lines[i + 1].blank and not lines[i + 2].blank:
             followed_by_one_blank += 1
-    double_spaced = len(content_lines) >= 6 and followed_by_one_blank >= 0.5 * len(content_lines)
+            wrapped += bool(_GOES_ON.match(lines[i + 2].content))
+    double_spaced = len(content_lines) >= 6 and followed_by_one_blank >= 0.5 * len(content_lines) \
+        and wrapped >= DOUBLE_SPACED_WRAPS * len(content_lines)
     blanks_for_break = 2 if double_spaced else 1
     lengths = sorted(len(ln.content) for ln in content_lines)
     typical = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0

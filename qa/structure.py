@@ -56,6 +56,18 @@ _META_LINE = re.compile(
     r"^(?:PM|Dnr|Sid|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
 )
 _SUMMARY_HEADING = re.compile(r"^Remissammanställning$", re.I)
+# who answered the remiss, as the summary lists them: "Remissen har besvarats av stadsbyggnadsnämnden, Norrmalms
+# stadsdelsnämnd och Cykelfrämjandet." / "Ärendet har remitterats till stadsledningskontoret."
+_ANSWERED_BY = re.compile(r"\b(?:besvarats av|remitterats till|yttrande(?:n)? har (?:inkommit|lämnats) från|"
+                          r"remissvar har (?:inkommit|lämnats) från)\s+(?P<names>[^.]+)", re.I)
+# a remissinstans named in its own heading: a nämnd, office or authority ("Stadsbyggnadsnämnden", "Norrmalms
+# stadsdelsnämnd", "Länsstyrelsen i Stockholms län"); the bodies that decide the matter are not among them
+_RESPONDENT = re.compile(
+    rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|beredningen)|[A-ZÅÄÖ][\wåäö-]*s "
+    r"(?:stadsdelsnämnd|stadsdelsförvaltning|kommun|stad)|[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten)"
+    r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [a-zåäö]+)?)?)")
+_DECIDING = re.compile(r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionstyrelsen|"
+                       r"Regionfullmäktige)$")
 KNOWN_HEADINGS = frozenset(
     s.lower() for s in (
         "Ärendet", "Beredning", "Mina synpunkter", "Remissammanställning", "Bilaga", "Bilagor", "Kommunstyrelsen",
@@ -166,6 +178,8 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     part: str | None = None  # a top-level part such as "Remissammanställning"
     body: str | None = None  # the body whose meeting we are in (for reservations)
     presenter: str | None = None  # the föredragande, while their text runs
+    respondents: set[str] = set()  # who answered the remiss, as its summary lists them
+    respondent: str | None = None  # the remissinstans whose answer the summary gives, while it runs
     out: list[Paragraph] = []
 
     for a, b in clean.paragraphs:
@@ -181,7 +195,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             actor = _nominative(m.group("office"))
             section, presenter = "Tjänsteutlåtande", None
             part = actor
-        elif m := _BODY_ACTS.match(text):
+        elif (m := _BODY_ACTS.match(text)) and not respondent:  # "Nämnden tillstyrker" in its own answer
             body = m.group("body")
             if presenter is None or not text.startswith("Jag"):
                 actor, presenter = body, None
@@ -196,7 +210,13 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         elif _is_heading(text):
             heading = True
             name = text.rstrip(":")
-            if _SUMMARY_HEADING.match(name):
+            respondent = None
+            if part == "Remissammanställning" and not _DECIDING.match(name) and \
+                    (re.fullmatch(_RESPONDENT, name) or name.lower() in respondents):
+                respondent = name
+                section, presenter = f"{part} – {name}", None
+                actor = f"{name}, remissvar i sammanfattning"
+            elif _SUMMARY_HEADING.match(name):
                 part, presenter, section = "Remissammanställning", None, None
                 actor = f"{sender}, remissen i sammanfattning" if sender else "Remissen i sammanfattning"
             elif re.fullmatch(_BODY, name):
@@ -217,5 +237,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             out.append(Paragraph(a, b, section, f"{m.group('inst')} (enligt {presenter[0].lower()}{presenter[1:]})",
                                  False))
             continue
+        if part == "Remissammanställning" and (m := _ANSWERED_BY.search(text)):
+            respondents |= {n.strip().lower() for n in re.split(r",|\boch\b|\bsamt\b", m.group("names")) if n.strip()}
         out.append(Paragraph(a, b, section, actor, heading))
     return Structure(title=title, dnr=dnr, paragraphs=tuple(out))

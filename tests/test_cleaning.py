@@ -57,6 +57,20 @@ def test_whitespace_and_paragraphs():
                                                      "Andra stycket."]
 
 
+def test_one_line_paragraphs_with_a_blank_line_between_are_paragraphs(case_text):
+    """Markdown and most .txt files write a paragraph on one line and a blank line after it; PDF text that puts a
+    blank line after every line ("double-spaced", as the case document) wraps its sentences across them."""
+    lines = ["Remissammanställning", "Stadsbyggnadsnämnden", "Nämnden ställer sig positiv till planen.",
+             "Norrmalms stadsdelsnämnd", "Nämnden tillstyrker förslaget.", "Cykelfrämjandet",
+             "Föreningen anser att målen är för lågt satta."]
+    c = clean_text("\n\n".join(lines) + "\n")
+    assert [c.text[a:b] for a, b in c.paragraphs] == lines
+    # the case document's wrapped lines still join into their paragraphs
+    case = clean_text(case_text)
+    assert any(case.text[a:b].startswith("Styrelsen för Kommunförbundet Stockholms Län (KSL) har inför nästa "
+                                         "mandatperiod tagit") for a, b in case.paragraphs)
+
+
 def test_offsets_lead_back_to_the_original(case_text):
     c = clean_text(case_text)
     for i, ch in enumerate(c.text):

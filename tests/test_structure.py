@@ -77,6 +77,55 @@ def test_synthetic_document_of_the_genre():
     assert _actor_of(s, c, "Förvaltningen tillstyrker").actor == "Miljöförvaltningen"
 
 
+REMISS_ANSWERS = """Cykelplan för Stockholms stad
+Remiss från trafiknämnden
+
+Föredragande borgarrådet Daniel Helldén anför följande.
+
+Jag ser positivt på planen.
+
+Remissammanställning
+
+Ärendet
+
+Trafikkontoret har tagit fram en cykelplan. Remissen har besvarats av stadsbyggnadsnämnden, Norrmalms
+stadsdelsnämnd och Cykelfrämjandet.
+
+Stadsbyggnadsnämnden
+
+Stadsbyggnadsnämnden ställer sig positiv till planen men anser att parkeringsfrågan måste utredas.
+
+Norrmalms stadsdelsnämnd
+
+Stadsdelsnämnden tillstyrker förslaget men påpekar bristen på cykelparkering.
+
+Cykelfrämjandet
+
+Cykelfrämjandet anser att målen är för lågt satta.
+
+Trafiknämnden
+
+Trafikkontorets tjänsteutlåtande daterat den 10 januari 2015 har i huvudsak följande lydelse.
+
+Kontoret föreslår att planen antas.
+"""
+
+
+def test_each_remissinstans_speaks_in_the_remiss_summary():
+    """A remissammanställning gives each answer under the name of the one who answered: a nämnd, a district
+    committee, or an organisation the summary lists among those who answered."""
+    c = clean_text(REMISS_ANSWERS)
+    s = analyse(c, REMISS_ANSWERS)
+    assert _actor_of(s, c, "Trafikkontoret har tagit fram").actor == "trafiknämnden, remissen i sammanfattning"
+    for phrase, who in {"parkeringsfrågan måste utredas": "Stadsbyggnadsnämnden",
+                        "bristen på cykelparkering": "Norrmalms stadsdelsnämnd",  # not "Stadsdelsnämnden" acting
+                        "för lågt satta": "Cykelfrämjandet"}.items():
+        p = _actor_of(s, c, phrase)
+        assert p.actor == f"{who}, remissvar i sammanfattning", phrase
+        assert p.section == f"Remissammanställning – {who}"
+    assert _actor_of(s, c, "planen antas").actor == "Trafikkontoret"
+
+
 def test_document_without_markers_gets_its_title_as_speaker():
     raw = "Riktlinjer för parkering\n\nBilar ska parkeras på anvisade platser.\n\nCyklar får stå i ställ.\n"
     c = clean_text(raw)
