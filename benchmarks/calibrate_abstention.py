@@ -1,9 +1,9 @@
 """Calibrate when `qa ask` abstains, on data rather than by hand.
 
 Answerable questions: SweQUAD-MC *train* questions whose gold passage is indexed, plus the answerable questions
-about the case (the dev file and the development sets A, C, E and G of benchmarks/questions/). Unanswerable: SweQUAD-MC
-train questions whose gold passage is left out of the index (same authorities' websites, so the topic is near but
-the answer absent), plus the unanswerable questions about the case. The case questions are asked of the case
+about the case (the dev file and the development sets A, C, E, G and I of benchmarks/questions/). Unanswerable:
+SweQUAD-MC train questions whose gold passage is left out of the index (same authorities' websites, so the topic
+is near but the answer absent), plus the unanswerable questions about the case. The case questions are asked of the case
 document alone, as its users have it; the SweQUAD-MC ones of the case and 120 SweQUAD-MC texts. Every question is
 answered with abstention switched off, the evidence recorded, and ``qa.abstention.should_abstain`` is scanned over
 its two thresholds (thin evidence: passage coverage < C and top cosine < D; it abstains when a Swedish question
@@ -36,9 +36,9 @@ from qa.service import index_corpus, open_qa  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-# questions about the case document in users' words: the dev file and the development sets A, C, E and G (sets B, D,
-# F and H are kept for measuring, never for choosing; see benchmarks/questions/README.md)
-CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", *(ROOT / f"benchmarks/questions/case_{s}.jsonl" for s in "aceg"))
+# questions about the case document in users' words: the dev file and the development sets A, C, E, G and I (sets B,
+# D, F, H and J are kept for measuring, never for choosing; see benchmarks/questions/README.md)
+CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", *(ROOT / f"benchmarks/questions/case_{s}.jsonl" for s in "acegi"))
 
 
 def _abstains(row: dict, min_coverage: float, min_top_dense: float) -> bool:

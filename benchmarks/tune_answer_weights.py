@@ -3,7 +3,7 @@
 The extractive answer quotes the candidate sentence with the highest weighted sum of five signals
 (``qa.answer.SENTENCE_WEIGHTS``: cosine to the question, rarity-weighted word coverage, the passage's retrieval
 score, the asked-about speaker, the kind of fact asked for). This script answers the development questions about
-the case (the dev file and sets A, C, E and G of benchmarks/questions/; B, D, F and H are kept for measuring) once
+the case (the dev file and sets A, C, E, G and I of benchmarks/questions/; B, D, F, H and J are kept for measuring) once
 per weight combination and scores each set: answers with every required fact + evidence cited + half the
 speaker match − false abstentions (ties go to the weights compared with). Retrieval and embeddings do not depend
 on the weights and are computed once.
@@ -35,7 +35,7 @@ from qa.service import open_qa  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-SETS = {"dev": SHARED / "eval/dev.jsonl", **{s.upper(): ROOT / f"benchmarks/questions/case_{s}.jsonl" for s in "aceg"}}
+SETS = {"dev": SHARED / "eval/dev.jsonl", **{s.upper(): ROOT / f"benchmarks/questions/case_{s}.jsonl" for s in "acegi"}}
 GRID = {"dense": [0.2, 0.3, 0.45], "coverage": [0.35, 0.5, 0.65], "passage": [0.2, 0.35, 0.5],
         "speaker": [0.25, 0.4, 0.55], "answer_type": [0.3, 0.45, 0.6]}
 

@@ -45,9 +45,10 @@ GLOSSARY: dict[str, str] = {
     "referral": "remiss",
     "consultation": "remiss",
     "proposal": "förslag",
+    # föreslå is a strong verb: no stem joins its forms ("the proposed steering groups": "föreslagna styrgrupper")
     "proposes": "föreslår",
     "propose": "föreslår",
-    "proposed": "föreslog föreslår",
+    "proposed": "föreslog föreslår föreslagna",
     "statement": "tjänsteutlåtande yttrande",
     "dated": "daterat",
     "signed": "undertecknat underskrift",
@@ -191,9 +192,16 @@ _REMISS = re.compile(r"\bremiss", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(senast|sista|deadline|due|svara\w*|answer\w* by)\b", re.IGNORECASE)
 
 
+# words for the paper itself, which a user may call by another genre name than its own ("Vem skrev under
+# utlåtandet?" of a promemoria): they name what is asked about, not a subject the documents might lack
+PAPER_WORDS = frozenset(f"{stem}{end}" for stem in ("utlåtande", "dokument", "handling", "promemoria")
+                        for end in ("", "t", "ts", "n", "ns", "na", "arna", "en"))
+
+
 def has_synonym(word: str) -> bool:
-    """Whether the documents write ``word`` (or its genitive) otherwise: "reservanternas" -> "reservation"."""
-    return bool(_SYNONYM_RE.fullmatch(word))
+    """Whether the documents write ``word`` (or its genitive) otherwise: "reservanternas" -> "reservation"; or the
+    word names the paper itself ("utlåtandet", ``PAPER_WORDS``)."""
+    return bool(_SYNONYM_RE.fullmatch(word)) or word.lower() in PAPER_WORDS
 
 
 _PLACE_NOUN = re.compile(r"\s+(?:municipality|municipal|county|region|kommun|kommuns|län)\b", re.IGNORECASE)

@@ -148,8 +148,8 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
 
 def answer_type(question: str, texts: list[str]) -> np.ndarray:
     """1 for sentences holding the kind of fact asked for (a date for "när", the signature line for "vem
-    undertecknade", a party code for "vilket parti", a
-    reason for "varför", words of objection for "vilken kritik" …), else 0."""
+    undertecknade", a party code for "vilket parti", a reason for "varför", words of objection for "vilken
+    kritik" …), else 0."""
     if _ASKS_WHY.search(question):  # a sentence that gives or draws on a reason
         return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
     if _ASKS_DNR.search(question):

@@ -275,3 +275,13 @@ def test_a_case_in_several_files_answers_from_all_that_hold_its_names(qa_case_in
     ans = answer_question(qa_case_in_two_files, "Blir det lättare att se vem som bestämmer i KSL utan beredningarna?")
     assert not ans.abstained and "tydlighet" in ans.text
     assert "tjansteutlatande.txt" in {c.hit.passage.source for c in ans.citations}
+
+
+def test_a_case_in_several_files_is_asked_about_in_its_own_words(qa_case_in_two_files):
+    """The paper's file never says "utlåtande" (only the office's file does, in "tjänsteutlåtande"): a word for
+    the paper itself is no subject it lacks. "The proposed groups" are "de föreslagna" grupperna."""
+    signed = answer_question(qa_case_in_two_files, "Vem skrev under utlåtandet och vilket datum?")
+    assert not signed.abstained and signed.text.startswith("23 oktober 2014")
+    worry = answer_question(qa_case_in_two_files,
+                            "What worries the executive office about the proposed political steering groups?")
+    assert not worry.abstained and "otydlighet" in worry.text
