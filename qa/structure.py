@@ -171,6 +171,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     title, dnr = _title_and_dnr(clean, raw, given_title, fallback_title)
     m = _REMISS_FROM.search(raw[:3000])
     sender = m.group("sender").strip() if m else None
+    sender = sender[:1].upper() + sender[1:] if sender else None  # "Remiss från trafiknämnden": a label starts upper
 
     doc_voice = title
     actor = doc_voice

@@ -116,7 +116,7 @@ def test_each_remissinstans_speaks_in_the_remiss_summary():
     committee, or an organisation the summary lists among those who answered."""
     c = clean_text(REMISS_ANSWERS)
     s = analyse(c, REMISS_ANSWERS)
-    assert _actor_of(s, c, "Trafikkontoret har tagit fram").actor == "trafiknämnden, remissen i sammanfattning"
+    assert _actor_of(s, c, "Trafikkontoret har tagit fram").actor == "Trafiknämnden, remissen i sammanfattning"
     for phrase, who in {"parkeringsfrågan måste utredas": "Stadsbyggnadsnämnden",
                         "bristen på cykelparkering": "Norrmalms stadsdelsnämnd",  # not "Stadsdelsnämnden" acting
                         "för lågt satta": "Cykelfrämjandet"}.items():
