@@ -176,6 +176,11 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "underskriften": "underskrift den",
     # what comes first is "prioriteras" in the genre: "Vilken uppgift bör KSL ge förtur?"
     "förtur": "prioriteras prioritera",
+    # the authors of a motion are "Motion av … (V)" in a paper on it: "Vad vill motionären?"
+    "motionären": "motion",
+    "motionärerna": "motion",
+    "motionsställaren": "motion",
+    "motionsställarna": "motion",
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",

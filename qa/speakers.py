@@ -126,7 +126,7 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
                     (not named and re.search(rf"(?<![\w-]){who}(?::s|'s) (?:förslag|proposal)", question)):
                 remiss = "remiss" in actor.lower()
                 out.append(Speaker(f"remissen ({abbr})" if remiss else f"{name} ({abbr})",
-                                   (f"({abbr.lower()})", name.lower())))
+                                   (f"({abbr})", name.lower())))
         for m in _PERSON.finditer(actor):
             person = m.group(0)
             if is_party_name(person.split()[0]):
@@ -152,8 +152,12 @@ def is_party_name(word: str) -> bool:
 
 
 def speaker_matches(speakers: Iterable[Speaker], actor: str) -> bool:
-    low = actor.lower()
-    return any(p in low for s in speakers for p in s.patterns)
+    return any(_holds(actor, p) for s in speakers for p in s.patterns)
+
+
+def _holds(text: str, pattern: str) -> bool:
+    """A party code as written ("(V)" in "Motion av … (V)", not "(v)" of "år(v)"); a name in any case."""
+    return pattern in text if pattern.startswith("(") else pattern.lower() in text.lower()
 
 
 def unknown_speaker(speakers: list[Speaker], passages: list[Passage]) -> str | None:
@@ -163,7 +167,7 @@ def unknown_speaker(speakers: list[Speaker], passages: list[Passage]) -> str | N
             continue
         if any(speaker_matches([s], p.actor) for p in passages):
             continue
-        if any(pat in p.text.lower() for p in passages for pat in s.patterns):
+        if any(_holds(p.text, pat) for p in passages for pat in s.patterns):
             continue
         return s.label
     return None

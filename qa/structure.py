@@ -7,7 +7,8 @@ An utlåtande is a chain of voices, each opened by a standard formula:
     "Reservation anfördes av … (M) och … (FP) enligt följande."             -> that reservation, in the body
                                                                               it was made in
     "Särskilt uttalande gjordes av …" / "Ersättaryttrande gjordes av …"     -> likewise
-    "Remissammanställning" … "Ärendet"                                       -> the remiss sender, as summarised
+    "Remissammanställning" … "Ärendet"                                       -> the remiss sender, or the motion's
+                                                                              authors, as summarised
     "Stadsledningskontorets tjänsteutlåtande daterat … har i huvudsak följande lydelse."
                                                                           -> Stadsledningskontoret, onwards
 Inside the föredragande's "Beredning" section a paragraph that opens "Stadsledningskontoret anser att …" is that
@@ -51,6 +52,8 @@ _REPORTED = re.compile(
 )
 _SIGNATURE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+ den \d{1,2} [a-zåäö]+ \d{4}$")
 _REMISS_FROM = re.compile(r"\bRemiss från (?P<sender>[^\n]+?)\s*$", re.M)
+# a paper on a motion: "Motion (2014:45) av Ann-Margarethe Livh (V)"; its summary speaks for the motion's authors
+_MOTION_BY = re.compile(r"^Motion(?:\s*\([^)\n]*\))?\s+(?:av|från)\s+(?P<who>[^\n]+?\([A-ZÅÄÖ!, ]{1,12}\))", re.M)
 _DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>[\w][\w\-/.:]*\d)")
 _META_LINE = re.compile(
     r"^(?:PM|Dnr|Sid|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
@@ -172,6 +175,10 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     m = _REMISS_FROM.search(raw[:3000])
     sender = m.group("sender").strip() if m else None
     sender = sender[:1].upper() + sender[1:] if sender else None  # "Remiss från trafiknämnden": a label starts upper
+    motion = None if sender else _MOTION_BY.search(raw[:3000])
+    authors = " ".join(motion.group("who").split()) if motion else None
+    summary_voice = f"{sender}, remissen i sammanfattning" if sender else \
+        f"Motion av {authors}, i sammanfattning" if authors else "Remissen i sammanfattning"
 
     doc_voice = title
     actor = doc_voice
@@ -219,7 +226,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 actor = f"{name}, remissvar i sammanfattning"
             elif _SUMMARY_HEADING.match(name):
                 part, presenter, section = "Remissammanställning", None, None
-                actor = f"{sender}, remissen i sammanfattning" if sender else "Remissen i sammanfattning"
+                actor = summary_voice
             elif re.fullmatch(_BODY, name):
                 body, section = name, name
                 if presenter is None:
@@ -232,8 +239,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 section = f"{part} – {name}" if part and part != actor else name
                 if part == "Remissammanställning":
                     on_matter = name.lower() == "ärendet"
-                    actor = (f"{sender}, remissen i sammanfattning" if sender else "Remissen i sammanfattning") \
-                        if on_matter else "Remissammanställningen"
+                    actor = summary_voice if on_matter else "Remissammanställningen"
         elif presenter and section and section.endswith("Beredning") and (m := _REPORTED.match(text)):
             out.append(Paragraph(a, b, section, f"{m.group('inst')} (enligt {presenter[0].lower()}{presenter[1:]})",
                                  False))

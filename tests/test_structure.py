@@ -126,6 +126,40 @@ def test_each_remissinstans_speaks_in_the_remiss_summary():
     assert _actor_of(s, c, "planen antas").actor == "Trafikkontoret"
 
 
+MOTION = """Fler cykelparkeringar i innerstaden
+Motion (2014:45) av Ann-Margarethe Livh (V)
+
+Borgarrådsberedningen föreslår att kommunfullmäktige beslutar följande.
+
+Motionen avslås.
+
+Remissammanställning
+
+Ärendet
+
+Ann-Margarethe Livh (V) föreslår i en motion att staden bygger fler cykelparkeringar.
+
+Beredning
+
+Motionen har remitterats till trafiknämnden.
+
+Trafiknämnden
+
+Nämnden anser att motionen är besvarad genom cykelplanen.
+"""
+
+
+def test_a_motions_summary_speaks_for_its_authors():
+    from qa.speakers import mentioned_speakers, speaker_matches
+
+    c = clean_text(MOTION)
+    s = analyse(c, MOTION)
+    motion = _actor_of(s, c, "bygger fler cykelparkeringar").actor
+    assert motion == "Motion av Ann-Margarethe Livh (V), i sammanfattning"
+    assert speaker_matches(mentioned_speakers("Vad vill Vänsterpartiet?"), motion)
+    assert _actor_of(s, c, "besvarad genom cykelplanen").actor == "Trafiknämnden, remissvar i sammanfattning"
+
+
 def test_document_without_markers_gets_its_title_as_speaker():
     raw = "Riktlinjer för parkering\n\nBilar ska parkeras på anvisade platser.\n\nCyklar får stå i ställ.\n"
     c = clean_text(raw)
