@@ -14,7 +14,7 @@ from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
 INGEST_VERSION = 4  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
-# a blank line between are paragraphs (not "double-spaced"), remissinstanser speak in the remiss summary
+# a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary
 
 
 @dataclass(frozen=True)
