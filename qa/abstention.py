@@ -126,8 +126,10 @@ def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) ->
     analyzer = lexical.analyzer()
     out = []
     for w in analyzer.words(question):
-        if len(w) < COMPOUND_LETTERS or any(c.isdigit() for c in w) or has_synonym(w):
-            continue  # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent
+        if len(w) < COMPOUND_LETTERS or any(c.isdigit() for c in w) or has_synonym(w) or is_party_name(w):
+            # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent, nor a party, which
+            # the speaker rules check under all its names ("Vänsterpartiet" of a label "Motion av … (V)")
+            continue
         if not any(lexical.df(t, rows) for t in analyzer.terms(w, query=True)):
             out.append(w)
     return out

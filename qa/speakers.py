@@ -34,6 +34,7 @@ _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|d
                       r"ersättaryttrande\w*)\b", re.IGNORECASE)
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
+_MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
 # "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?")
 _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förvaltningens|the office|the office's)"
@@ -86,6 +87,8 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
         found.append(Speaker("reservanterna", ("reservation", "särskilt uttalande", "ersättaryttrande")))
     if _PRESENTER.search(q):
         found.append(Speaker("föredragande borgarrådet", ("föredragande",)))
+    if _MOVER.search(q):  # the authors of the motion a paper answers: its summary ("Motion av … (V), i …")
+        found.append(Speaker("motionären", ("motion av",)))
     for m in _INSTITUTION.finditer(q):
         name = m.group(1).lower()
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name

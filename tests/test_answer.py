@@ -285,3 +285,52 @@ def test_a_case_in_several_files_is_asked_about_in_its_own_words(qa_case_in_two_
     worry = answer_question(qa_case_in_two_files,
                             "What worries the executive office about the proposed political steering groups?")
     assert not worry.abstained and "otydlighet" in worry.text
+
+
+MOTION_PAPER = """Fler cykelparkeringar i innerstaden
+Motion (2014:45) av Ann-Margarethe Livh (V)
+
+Borgarrådsberedningen föreslår att kommunfullmäktige beslutar följande.
+
+Motionen avslås.
+
+Föredragande borgarrådet Daniel Helldén anför följande.
+
+Jag delar motionärens syn men planen täcker redan frågan.
+
+Remissammanställning
+
+Ärendet
+
+Ann-Margarethe Livh (V) föreslår i en motion att staden bygger 5 000 nya cykelparkeringar vid stationerna.
+
+Beredning
+
+Motionen har remitterats till trafiknämnden.
+
+Trafiknämnden
+
+Nämnden anser att motionen är besvarad genom cykelplanen.
+"""
+
+
+@pytest.fixture(scope="module")
+def qa_with_a_motion(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("motion")
+    (tmp / "corpus").mkdir()
+    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
+    (tmp / "corpus" / "motion.txt").write_text(MOTION_PAPER, encoding="utf-8")
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    index_corpus(settings, log=lambda m: None)
+    return open_qa(settings)
+
+
+def test_a_motion_and_its_remissinstanser_are_voices(qa_with_a_motion):
+    """The motion's authors speak in its summary, under their party's letter only: "Vänsterpartiet" is not a word
+    the paper lacks; "motionären" asks them, not the föredragande who mentions "motionärens syn"."""
+    for q in ("Vad vill Vänsterpartiet?", "Vad vill motionären?"):
+        ans = answer_question(qa_with_a_motion, q)
+        assert not ans.abstained, q
+        assert ans.citations[0].hit.passage.actor == "Motion av Ann-Margarethe Livh (V), i sammanfattning", q
+    ans = answer_question(qa_with_a_motion, "Vad anser trafiknämnden om motionen?")
+    assert ans.citations[0].hit.passage.actor == "Trafiknämnden, remissvar i sammanfattning"
