@@ -35,6 +35,55 @@ class QA:
         return replace(self, retriever=self.retriever.only(sources))
 
 
+@dataclass(frozen=True)
+class CorpusChanges:
+    """How the corpus folder differs from what the index was built from (by file name, size and time)."""
+    new: int
+    changed: int
+    removed: int
+    kept: int  # files both hold unchanged
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    @property
+    def same_corpus(self) -> bool:
+        """Whether the index was built from this folder: some file of it is still there (or only files were added).
+        Not when every indexed file is gone, as when an index is served without its corpus."""
+        return bool(self.kept or self.changed) or (self.new > 0 and not self.removed)
+
+
+def corpus_changes(settings: Settings) -> CorpusChanges | None:
+    """What changed in the corpus since the index was built, without reading the files; None without an index."""
+    from qa.ingest import list_corpus  # the readers' imports are needed only here
+
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except QAError:
+        return None
+    if not manifest:
+        return None
+    indexed: dict = manifest.get("files", {})
+    files = list_corpus(settings.corpus_dir) if settings.corpus_dir.is_dir() else []
+    new = changed = kept = 0
+    for f in files:
+        known = indexed.get(f.source)
+        try:
+            st = f.path.stat()
+        except OSError:
+            changed += 1
+            continue
+        if known is None:
+            new += 1
+        elif known.get("size") != st.st_size or known.get("mtime_ns") != st.st_mtime_ns:
+            changed += 1
+        else:
+            kept += 1
+    removed = len(set(indexed) - {f.source for f in files})
+    return CorpusChanges(new, changed, removed, kept)
+
+
 def open_qa(settings: Settings, embedder: Embedder | None = None, log: Callable[[str], None] | None = None) -> QA:
     """Load the index and the model it was built with. Never builds an index (see ``index_corpus``)."""
     index = load_index(settings.index_dir)

@@ -365,6 +365,54 @@ def test_app_updates_an_index_this_version_cannot_search(settings, fake_model, m
     assert "Updating it now" in err and "analysed again" in err and started["passages"] > 10
 
 
+def _start_app(settings, monkeypatch, port: str) -> dict:
+    """Run app.main() with a fake server; returns what the served app was built over."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    import app
+    import qa.webapp
+
+    for name, value in (("QA_CORPUS_DIR", settings.corpus_dir), ("QA_INDEX_DIR", settings.index_dir),
+                        ("QA_CACHE_DIR", settings.cache_dir), ("GRADIO_SERVER_PORT", port)):
+        monkeypatch.setenv(name, str(value))
+    started: dict = {}
+
+    class FakeDemo:
+        def launch(self, **kw):
+            return None, f"http://{kw['server_name']}:{kw['server_port']}/", None
+
+        def block_thread(self):
+            pass
+
+    def fake_build(qa, settings):
+        started["sources"] = {p.source for p in qa.index.passages}
+        return FakeDemo()
+
+    monkeypatch.setattr(qa.webapp, "build_app", fake_build)
+    assert app.main() == 0
+    return started
+
+
+def test_app_indexes_files_added_to_the_corpus_since_the_index_was_built(settings, fake_model, monkeypatch, capsys):
+    service.index_corpus(settings, fake_model, log=lambda m: None)
+    (settings.corpus_dir / "motion.txt").write_text("Motion om cykelparkeringar\n\nStaden bör bygga fler.\n",
+                                                     encoding="utf-8")
+    started = _start_app(settings, monkeypatch, "7997")
+    assert "motion.txt" in started["sources"]
+    assert "changed since the index was built (1 new, 0 changed, 0 removed files)" in capsys.readouterr().err
+
+
+def test_app_keeps_an_index_served_without_its_corpus(settings, fake_model, monkeypatch, capsys):
+    """Every indexed file gone from the corpus folder (an index shipped alone, or another folder): answer from the
+    index as it is rather than empty it."""
+    service.index_corpus(settings, fake_model, log=lambda m: None)
+    before = {p.source for p in service.open_qa(settings, fake_model).index.passages}
+    for f in settings.corpus_dir.iterdir():
+        f.unlink()
+    started = _start_app(settings, monkeypatch, "7996")
+    assert started["sources"] == before and before
+    assert "answering from the index as it is" in capsys.readouterr().err
+
+
 # gradio's queue calls a pandas API that pandas 3 deprecates; not ours to fix.
 SERVED = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
