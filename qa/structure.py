@@ -69,6 +69,10 @@ _RESPONDENT = re.compile(
     rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|beredningen)|[A-ZÅÄÖ][\wåäö-]*s "
     r"(?:stadsdelsnämnd|stadsdelsförvaltning|kommun|stad)|[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten)"
     r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [a-zåäö]+)?)?)")
+# headings inside one remissinstans's answer, which do not end it
+_ANSWER_PARTS = frozenset(("synpunkter", "sammanfattning", "sammanfattande synpunkter", "bakgrund", "bedömning",
+                           "kontorets synpunkter", "förvaltningens synpunkter", "nämndens synpunkter", "yttrande",
+                           "motivering", "förslag till beslut"))
 _DECIDING = re.compile(r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionstyrelsen|"
                        r"Regionfullmäktige)$")
 KNOWN_HEADINGS = frozenset(
@@ -215,6 +219,8 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             out.append(Paragraph(a, b, "Underskrift", actor, False))
             actor = doc_voice
             continue
+        elif respondent and _is_heading(text) and text.rstrip(":").lower() in _ANSWER_PARTS:
+            heading = True  # a part of the remissinstans's own answer ("Synpunkter"): its voice goes on
         elif _is_heading(text):
             heading = True
             name = text.rstrip(":")

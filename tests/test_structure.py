@@ -95,6 +95,10 @@ Stadsbyggnadsnämnden
 
 Stadsbyggnadsnämnden ställer sig positiv till planen men anser att parkeringsfrågan måste utredas.
 
+Synpunkter
+
+Nämnden vill se en tidplan för cykelbanorna.
+
 Norrmalms stadsdelsnämnd
 
 Stadsdelsnämnden tillstyrker förslaget men påpekar bristen på cykelparkering.
@@ -119,7 +123,8 @@ def test_each_remissinstans_speaks_in_the_remiss_summary():
     assert _actor_of(s, c, "Trafikkontoret har tagit fram").actor == "Trafiknämnden, remissen i sammanfattning"
     for phrase, who in {"parkeringsfrågan måste utredas": "Stadsbyggnadsnämnden",
                         "bristen på cykelparkering": "Norrmalms stadsdelsnämnd",  # not "Stadsdelsnämnden" acting
-                        "för lågt satta": "Cykelfrämjandet"}.items():
+                        "för lågt satta": "Cykelfrämjandet",
+                        "tidplan för cykelbanorna": "Stadsbyggnadsnämnden"}.items():  # under its own sub-heading
         p = _actor_of(s, c, phrase)
         assert p.actor == f"{who}, remissvar i sammanfattning", phrase
         assert p.section == f"Remissammanställning – {who}"
