@@ -7,6 +7,7 @@ and skipped (if an earlier version of it was indexed, that version is kept and t
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -73,6 +74,11 @@ def _settings_key(settings: Settings) -> dict[str, Any]:
             "analyzer": ANALYZER_VERSION}
 
 
+def same_on_disk(entry: dict[str, Any], stat: os.stat_result) -> bool:
+    """Whether a file's manifest entry still describes it by size and modification time (then it is not read)."""
+    return (entry.get("size"), entry.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns)
+
+
 def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[], Embedder],
                 log: Callable[[str], None] = print, progress_stream: Any = None) -> IndexReport:
     """Index ``settings.corpus_dir`` into ``settings.index_dir``. The embedder is created only if something needs
@@ -128,9 +134,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
                 continue
             info = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
             prev = old_files.get(f.source)
-            reuse = prev and f.source in old_by_source and old is not None and (
-                (prev["size"], prev["mtime_ns"]) == (info["size"], info["mtime_ns"])
-            )
+            reuse = prev and f.source in old_by_source and old is not None and same_on_disk(prev, stat)
             if not reuse:
                 try:
                     info["sha256"] = f.sha256()

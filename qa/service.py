@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 from qa.embedding import Embedder, follow_index, load_embedder, model_id_for
 from qa.errors import IndexIncompatibleError, InputError, QAError
-from qa.indexer import IndexReport, build_index
+from qa.indexer import IndexReport, build_index, same_on_disk
+from qa.ingest import list_corpus
 from qa.retrieval import Hit, Retriever
 from qa.settings import BACKENDS, Settings
 from qa.store import IndexData, load_index, read_manifest
@@ -56,8 +57,6 @@ class CorpusChanges:
 
 def corpus_changes(settings: Settings) -> CorpusChanges | None:
     """What changed in the corpus since the index was built, without reading the files; None without an index."""
-    from qa.ingest import list_corpus  # the readers' imports are needed only here
-
     try:
         manifest = read_manifest(settings.index_dir)
     except QAError:
@@ -76,7 +75,7 @@ def corpus_changes(settings: Settings) -> CorpusChanges | None:
             continue
         if known is None:
             new += 1
-        elif known.get("size") != st.st_size or known.get("mtime_ns") != st.st_mtime_ns:
+        elif not same_on_disk(known, st):
             changed += 1
         else:
             kept += 1

@@ -222,15 +222,20 @@ Medlemsavgiften till kommunalförbundet föreslås höjas med två procent från
 """
 
 
-@pytest.fixture(scope="module")
-def qa_two_papers(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("two")
+def _case_and(tmp_path_factory, name: str, text: str):
+    """The case document and one more paper, indexed with the real model."""
+    tmp = tmp_path_factory.mktemp(name.split(".")[0])
     (tmp / "corpus").mkdir()
     shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    (tmp / "corpus" / "samverkan-vastra-gotaland.md").write_text(OTHER_PAPER, encoding="utf-8")
+    (tmp / "corpus" / name).write_text(text, encoding="utf-8")
     settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
     index_corpus(settings, log=lambda m: None)
     return open_qa(settings)
+
+
+@pytest.fixture(scope="module")
+def qa_two_papers(tmp_path_factory):
+    return _case_and(tmp_path_factory, "samverkan-vastra-gotaland.md", OTHER_PAPER)
 
 
 def test_among_several_papers_a_name_or_word_must_stand_in_the_one_quoted(qa_two_papers):
@@ -316,13 +321,7 @@ Nämnden anser att motionen är besvarad genom cykelplanen.
 
 @pytest.fixture(scope="module")
 def qa_with_a_motion(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("motion")
-    (tmp / "corpus").mkdir()
-    shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    (tmp / "corpus" / "motion.txt").write_text(MOTION_PAPER, encoding="utf-8")
-    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
-    index_corpus(settings, log=lambda m: None)
-    return open_qa(settings)
+    return _case_and(tmp_path_factory, "motion.txt", MOTION_PAPER)
 
 
 def test_a_motion_and_its_remissinstanser_are_voices(qa_with_a_motion):

@@ -298,75 +298,9 @@ def fake_model(fake_embedder, monkeypatch):
     return fake_embedder
 
 
-def test_app_builds_the_index_when_there_is_none_and_binds_localhost(settings, fake_model, monkeypatch, capsys):
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
-    import app
-    import qa.webapp
-
-    monkeypatch.setenv("QA_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("QA_INDEX_DIR", str(settings.index_dir))
-    monkeypatch.setenv("QA_CACHE_DIR", str(settings.cache_dir))
-    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
-    monkeypatch.setenv("GRADIO_SERVER_PORT", "7999")
-    launched = {}
-
-    class FakeDemo:
-        def launch(self, **kw):
-            launched.update(kw)
-            return None, f"http://{kw['server_name']}:{kw['server_port']}/", None
-
-        def block_thread(self):
-            pass
-
-    def fake_build(qa, settings):
-        launched["passages"] = len(qa.index.passages)
-        return FakeDemo()
-
-    monkeypatch.setattr(qa.webapp, "build_app", fake_build)
-    assert app.main() == 0
-    out = capsys.readouterr()
-    assert launched["server_name"] == "127.0.0.1" and launched["server_port"] == 7999
-    assert launched["passages"] > 10 and (settings.index_dir / "CURRENT").is_file()
-    assert "No index" in out.err and "http://127.0.0.1:7999/" in out.out and "GRADIO_SERVER_NAME=0.0.0.0" in out.out
-    assert "mcp_server" not in launched  # QA_MCP unset: no MCP server
-
-
-
-def test_app_updates_an_index_this_version_cannot_search(settings, fake_model, monkeypatch, capsys):
-    """After an upgrade whose index format differs (here: a new lexical analyzer), `python app.py` updates the index
-    from the corpus and starts, instead of exiting with a rebuild message."""
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
-    import app
-    import qa.webapp
-    from qa import indexer, lexical
-
-    service.index_corpus(settings, fake_model, log=lambda m: None)
-    for module in (indexer, lexical):
-        monkeypatch.setattr(module, "ANALYZER_VERSION", lexical.ANALYZER_VERSION + 1)
-    for name, value in (("QA_CORPUS_DIR", settings.corpus_dir), ("QA_INDEX_DIR", settings.index_dir),
-                        ("QA_CACHE_DIR", settings.cache_dir), ("GRADIO_SERVER_PORT", "7998")):
-        monkeypatch.setenv(name, str(value))
-    started = {}
-
-    class FakeDemo:
-        def launch(self, **kw):
-            return None, f"http://{kw['server_name']}:{kw['server_port']}/", None
-
-        def block_thread(self):
-            pass
-
-    def fake_build(qa, settings):
-        started["passages"] = qa.index.lexical.matrix.shape[0]
-        return FakeDemo()
-
-    monkeypatch.setattr(qa.webapp, "build_app", fake_build)
-    assert app.main() == 0
-    err = capsys.readouterr().err
-    assert "Updating it now" in err and "analysed again" in err and started["passages"] > 10
-
-
 def _start_app(settings, monkeypatch, port: str) -> dict:
-    """Run app.main() with a fake server; returns what the served app was built over."""
+    """Run app.main() over ``settings``' folders with a fake server; returns the launch options and what the served
+    app was built over."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
     import app
     import qa.webapp
@@ -374,22 +308,47 @@ def _start_app(settings, monkeypatch, port: str) -> dict:
     for name, value in (("QA_CORPUS_DIR", settings.corpus_dir), ("QA_INDEX_DIR", settings.index_dir),
                         ("QA_CACHE_DIR", settings.cache_dir), ("GRADIO_SERVER_PORT", port)):
         monkeypatch.setenv(name, str(value))
+    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
     started: dict = {}
 
     class FakeDemo:
         def launch(self, **kw):
+            started.update(kw)
             return None, f"http://{kw['server_name']}:{kw['server_port']}/", None
 
         def block_thread(self):
             pass
 
     def fake_build(qa, settings):
-        started["sources"] = {p.source for p in qa.index.passages}
+        started.update(passages=len(qa.index.passages), lexical_rows=qa.index.lexical.matrix.shape[0],
+                       sources={p.source for p in qa.index.passages})
         return FakeDemo()
 
     monkeypatch.setattr(qa.webapp, "build_app", fake_build)
     assert app.main() == 0
     return started
+
+
+def test_app_builds_the_index_when_there_is_none_and_binds_localhost(settings, fake_model, monkeypatch, capsys):
+    launched = _start_app(settings, monkeypatch, "7999")
+    out = capsys.readouterr()
+    assert launched["server_name"] == "127.0.0.1" and launched["server_port"] == 7999
+    assert launched["passages"] > 10 and (settings.index_dir / "CURRENT").is_file()
+    assert "No index" in out.err and "http://127.0.0.1:7999/" in out.out and "GRADIO_SERVER_NAME=0.0.0.0" in out.out
+    assert "mcp_server" not in launched  # QA_MCP unset: no MCP server
+
+
+def test_app_updates_an_index_this_version_cannot_search(settings, fake_model, monkeypatch, capsys):
+    """After an upgrade whose index format differs (here: a new lexical analyzer), `python app.py` updates the index
+    from the corpus and starts, instead of exiting with a rebuild message."""
+    from qa import indexer, lexical
+
+    service.index_corpus(settings, fake_model, log=lambda m: None)
+    for module in (indexer, lexical):
+        monkeypatch.setattr(module, "ANALYZER_VERSION", lexical.ANALYZER_VERSION + 1)
+    started = _start_app(settings, monkeypatch, "7998")
+    err = capsys.readouterr().err
+    assert "Updating it now" in err and "analysed again" in err and started["lexical_rows"] > 10
 
 
 def test_app_indexes_files_added_to_the_corpus_since_the_index_was_built(settings, fake_model, monkeypatch, capsys):
