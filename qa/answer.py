@@ -47,7 +47,7 @@ from qa.questions import (
 )
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
-from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker, voices
+from qa.speakers import DISSENT_LABEL, mentioned_speakers, speaker_matches, unknown_speaker, voices
 from qa.structure import is_voice_marker
 
 MAX_QUOTES = 3
@@ -172,7 +172,7 @@ def short_actor(actor: str) -> str:
     "Reservation av Moderaterna (M) … i kommunstyrelsen (Anna König Jerlmyr, …)" -> "Reservation av Moderaterna
     (M) … i kommunstyrelsen"
     """
-    if re.match(r"(Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning) av \w", actor):
+    if DISSENT_LABEL.match(actor):
         return re.sub(r" \([^()]*\)$", "", actor)
     return actor
 

@@ -226,16 +226,17 @@ _QUOTED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|[\"”“][^\"”“]*[\"”“]|
 
 
 def detect_language(text: str) -> str:
-    """"sv" or "en"; Swedish unless the words are clearly English. å, ä, ö in a lower-case word decide at once;
+    """"sv" or "en"; Swedish unless the words are clearly English. å, ä, ö in a lower-case word count for Swedish;
     in a name they do not ("Does Wanngård agree with the office?" is English), nor in a Swedish term quoted or
     put in brackets ("Who is the rapporteur (föredragande borgarråd)?" is English)."""
     own = _QUOTED.sub(" ", text)
     own = own if own.strip() else text
-    if re.search(r"(?<![\w])[a-zåäö]*[åäö]", own):
-        return "sv"
-    words = re.findall(r"[a-z']+", own.lower())
+    words = re.findall(r"[a-zåäö']+", own.lower())
     en = sum(w in _EN for w in words)
-    sv = sum(w in _SV for w in words)
+    # a lower-case word with å, ä or ö weighs like two Swedish words: an English question may name a Swedish body
+    # ("What does borgarrådsberedningen propose …?"), but a Swedish one holds few English words
+    swedish_letters = sum(1 for w in re.findall(r"(?<![\w])[a-zåäö]*[åäö][\wåäö]*", own) if w not in _SV)
+    sv = sum(w in _SV for w in words) + 2 * swedish_letters
     return "en" if en > sv else "sv"
 
 

@@ -59,6 +59,7 @@ class Speaker:
     label: str  # as a person would name it, for "nothing in the documents comes from …"
     patterns: tuple[str, ...]  # an actor label containing any of these (lower case) is this speaker
     party: bool = False
+    body: bool = False  # a nämnd, office or beredning: its members' reservation in it is not its voice
 
 
 def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speaker]:
@@ -92,12 +93,12 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
     for m in _INSTITUTION.finditer(q):
         name = m.group(1).lower()
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
-        found.append(Speaker(name, (name,)))
+        found.append(Speaker(name, (name,), body=True))
     actors = list(actors)
     offices = {m.group(1).lower() for a in actors if (m := _OFFICE_LABEL.match(a))}
     if len(offices) == 1 and not any(s.label in offices for s in found) and _BARE_OFFICE.search(q):
         office = offices.pop()
-        found.append(Speaker(office, (office,)))
+        found.append(Speaker(office, (office,), body=True))
     for sp in _named_voices(q, actors, found):
         if sp.label not in {s.label for s in found}:
             found.append(sp)
@@ -154,8 +155,15 @@ def is_party_name(word: str) -> bool:
                                          for a in aliases if " " not in a)
 
 
+# the label of members' dissent within a body: "Reservation av Moderaterna (M) … i borgarrådsberedningen (…)"
+DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning) av\b")
+
+
 def speaker_matches(speakers: Iterable[Speaker], actor: str) -> bool:
-    return any(_holds(actor, p) for s in speakers for p in s.patterns)
+    """Whether ``actor`` (a passage's speaker label) is one of ``speakers``. A body's name in a reservation's label
+    says where its members dissented: "Vad föreslår borgarrådsberedningen?" is not answered by them."""
+    dissent = bool(DISSENT_LABEL.match(actor))
+    return any(_holds(actor, p) for s in speakers if not (s.body and dissent) for p in s.patterns)
 
 
 def _holds(text: str, pattern: str) -> bool:

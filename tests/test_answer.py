@@ -88,6 +88,15 @@ def test_english_question_with_a_term_the_case_holds_is_answered(qa):
     assert answer_question(qa, "How will the new subway line be financed?").abstained
 
 
+def test_english_question_naming_a_swedish_body_is_answered_by_that_body(qa):
+    """An English question may call a body by its Swedish name; the answer is in English and quotes that body's
+    proposal, not the reservation its members entered in it."""
+    ans = answer_question(qa, "What does borgarrådsberedningen propose that the executive board should decide "
+                              "about the remiss?")
+    assert not ans.abstained and ans.language == "en" and "anses besvarad" in ans.text
+    assert {c.hit.passage.actor for c in ans.citations} == {"Borgarrådsberedningen"}
+
+
 def test_followup_uses_the_conversation(qa):
     history = [{"role": "user", "content": "Vad tycker reservanterna om regional utveckling?"},
                {"role": "assistant", "content": "…"}]

@@ -154,6 +154,11 @@ def test_people_and_listed_parties_are_speakers():
     assert labels == ["Moderaterna (M)", "Folkpartiet (FP)", "Karin Wanngård"]
     assert [s.label for s in mentioned_speakers("Vad tycker M?")] == ["Moderaterna (M)"]
     assert mentioned_speakers("Vad är en C-uppsats?") == []
+    # a body's members dissenting in it are not the body: the reservation "i borgarrådsberedningen" is theirs
+    body = mentioned_speakers("Vad föreslår borgarrådsberedningen?", actors)
+    assert speaker_matches(body, "Borgarrådsberedningen") and not speaker_matches(body, actors[1])
+    assert speaker_matches(mentioned_speakers("Vad föreslår reservanterna i borgarrådsberedningen?", actors),
+                           actors[1])
 
 
 def test_a_reason_reads_on_into_the_sentence_that_goes_on_from_it():

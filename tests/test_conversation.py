@@ -51,6 +51,12 @@ def test_language_and_english_glossary():
     assert detect_language("Why does Karin Wanngård want the dialogue to go on?") == "en"
     assert detect_language("Vad tycker Wanngård om KSL") == "sv"
     assert detect_language("Tycker Wanngård om KSL") == "sv"
+    # an English question may name a Swedish body in its own word; a Swedish one stays Swedish with one English word
+    assert detect_language("What does borgarrådsberedningen propose that the executive board should decide?") == "en"
+    assert detect_language("Which parties entered the reservation in borgarrådsberedningen?") == "en"
+    assert detect_language("Vilka sitter i borgarrådsberedningen?") == "sv"
+    assert detect_language("Vad säger kontoret om the steering groups?") == "sv"
+    assert detect_language("Vad tycker de om budgeten?") == "sv"
     # the verb of a reservation meets the documents' noun
     assert "reservation" in expand_query("Vilka reserverade sig i kommunstyrelsen?")
     # the deadline of a remiss is its "Remisstid"; the subjects of the genre in English get their Swedish words
