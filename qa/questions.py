@@ -69,6 +69,12 @@ _ASKS_WHY = re.compile(r"\b(varför|av vilken anledning|av vilka skäl|hur komme
                        r"for what reason)\b", re.IGNORECASE)
 _ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|blir|får|måste|stödjer|tycker|anser|"
                           r"is|are|does|do|did|should|will|can|has|have|was|were)\b", re.IGNORECASE)
+# what follows from something ("Vad kan hända om det saknas beslutskraft?"): answered by the claim and the sentence
+# that goes on from it ("… saknas beslutskraft. Det riskerar att hämma tillväxten."), as a reason is
+_ASKS_CONSEQUENCE = re.compile(r"\b(vad (?:kan|skulle|kommer att) (?:hända|ske|bli följden)|vad händer|vad sker|"
+                               r"följd\w*|konsekvens\w*|effekte[rn]\w*|leda till|leder till|riskera\w*|"
+                               r"what (?:can|could|would|will) happen|what happens|consequences?|lead to|result in)\b",
+                               re.IGNORECASE)
 _ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
 # a sentence opening with what the one before said ("Det riskerar att …", "Detta innebär …") is read with it
@@ -198,8 +204,8 @@ def lacks_person(question: str, best_sentences: list[str]) -> bool:
 
 
 def wants_reason(question: str) -> bool:
-    """A why question, or a yes/no one, which is answered by the stance and its reason."""
-    return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question))
+    """A why question, a yes/no one (answered by the stance and its reason) or one about consequences."""
+    return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question) or _ASKS_CONSEQUENCE.search(question))
 
 
 def wants_example(question: str) -> bool:

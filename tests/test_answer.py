@@ -128,6 +128,15 @@ def test_date_question_gets_the_date_first(qa):
         assert ans.text.startswith(f"23 oktober 2014 [{n}]"), q
 
 
+def test_a_question_about_consequences_reads_on_into_the_consequence(qa):
+    """ "Vad kan hända om …" is answered by the claim and the sentence that goes on from it ("Det riskerar att …")."""
+    for q in ("Vad kan hända om det saknas regional beslutskraft, enligt föredraganden?",
+              "What could happen if the region lacks decision-making power, according to Wanngård?"):
+        ans = answer_question(qa, q)
+        assert not ans.abstained and "hämma den regionala tillväxten" in ans.text, q
+        assert all("Wanngård" in c.hit.passage.actor for c in ans.citations), q
+
+
 def test_why_question_quotes_the_reason_from_the_next_sentence(qa):
     """The office quotes the report's claim, and gives its objection in the sentence after ("Givet …")."""
     ans = answer_question(qa, "Varför ser stadsledningskontoret inget behov av att KSL blir snabbare på att fatta beslut?")
