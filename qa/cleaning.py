@@ -31,6 +31,9 @@ _PAGE_LINE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
+# a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
+# lead-in ("Utredaren skall ⏎ - utgå ifrån …")
+_LIST_ITEM = re.compile(r"\d{1,2}[.)]\s+[A-ZÅÄÖ]")
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"')]$")
@@ -204,7 +207,8 @@ def clean_text(
             prev_c = prev.content
             ends_sentence = bool(_SENTENCE_END.search(prev_c))
             short = len(prev_c) < 0.7 * typical
-            if short and (ends_sentence or (content[:1].isupper() and len(prev_c) < 0.5 * typical
+            opens = content[:1].isupper() or bool(_LIST_ITEM.match(content))
+            if short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical
                                             and not prev_c.endswith((",", "-")))):
                 new_paragraph = True
         if pending_page is not None and prev is not None and content[:1].islower() \

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.passages import Passage
-from qa.structure import PARTIES
+from qa.structure import ISSUER, PARTIES
 
 _PARTY_ALIASES: dict[str, list[str]] = {
     "S": ["socialdemokraterna", "socialdemokrat", "sossarna", "social democrats"],
@@ -39,7 +39,6 @@ _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnde
 # "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?")
 _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förvaltningens|the office|the office's)"
                           r"(?![\w-])", re.IGNORECASE)
-_OFFICE_LABEL = re.compile(r"^([A-ZÅÄÖ][a-zåäö]{2,}(?:kontoret|förvaltningen))\b")
 # what a voice says, with the verb before or after its name ("KSL vill …", "Vad vill KSL …?", "What is KSL proposing?")
 # (Swedish puts the verb first in a question; in English a name after "want" is its object: "want KSL to …")
 _SAYS_SV = r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar"
@@ -95,8 +94,12 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
         found.append(Speaker(name, (name,), body=True))
     actors = list(actors)
-    offices = {m.group(1).lower() for a in actors if (m := _OFFICE_LABEL.match(a))}
-    if len(offices) == 1 and not any(s.label in offices for s in found) and _BARE_OFFICE.search(q):
+    bare = _BARE_OFFICE.search(q)
+    # "kontoret" is an office, "förvaltningen" a förvaltning; "the office" either
+    kind = "kontoret" if bare and "kontor" in bare.group().lower() else \
+        "förvaltningen" if bare and "förvaltning" in bare.group().lower() else ""
+    offices = {m.group(1).lower() for a in actors if (m := ISSUER.match(a)) and m.group(1).endswith(kind)}
+    if bare and len(offices) == 1 and not any(s.label in offices for s in found):
         office = offices.pop()
         found.append(Speaker(office, (office,), body=True))
     for sp in _named_voices(q, actors, found):
@@ -155,8 +158,9 @@ def is_party_name(word: str) -> bool:
                                          for a in aliases if " " not in a)
 
 
-# the label of members' dissent within a body: "Reservation av Moderaterna (M) … i borgarrådsberedningen (…)"
-DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning) av\b")
+# the label of members' own words within a body: "Reservation av Moderaterna (M) … i borgarrådsberedningen (…)",
+# "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
+DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning|Yrkande) av\b")
 
 
 def speaker_matches(speakers: Iterable[Speaker], actor: str) -> bool:

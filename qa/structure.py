@@ -12,8 +12,14 @@ An utlåtande is a chain of voices, each opened by a standard formula:
     "Stadsledningskontorets tjänsteutlåtande daterat … har i huvudsak följande lydelse."
                                                                           -> Stadsledningskontoret, onwards
 Inside the föredragande's "Beredning" section a paragraph that opens "Stadsledningskontoret anser att …" is that
-office's position as reported by the föredragande, and is labelled so. A document without any of these markers
-gets its title as speaker. Headings ("Ärendet", "Beredning", "Mina synpunkter", …) become the section.
+office's position as reported by the föredragande, and is labelled so. Headings ("Ärendet", "Beredning", "Mina
+synpunkter", …) become the section.
+
+A tjänsteskrivelse or tjänsteutlåtande on its own speaks for the office that issued it, named in its head
+("Barn- och utbildningsförvaltningen", "Trafikkontoret"); its title is the line before its first heading. In a
+protocol each paragraph ("§ 52 …") is a section of its own; "Kommunstyrelsens beslut" is the body's voice, a
+member's "Anna Berg (S) yrkar …" that member's, and "Per Holm (M) och Lena Ek (KD) reserverar sig …" a reservation
+in that body. A document without any of these markers gets its title as speaker.
 """
 
 from __future__ import annotations
@@ -50,13 +56,31 @@ _REPORTED = re.compile(
     rf"^(?P<inst>{_INSTITUTION})\s+(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|"
     r"betonar|menar|påpekar|bedömer|understryker|ser)\b"
 )
+# an office or förvaltning as its head names it: "Trafikkontoret", "Barn- och utbildningsförvaltningen"
+ISSUER = re.compile(r"(?<![\w-])((?:[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+|[A-ZÅÄÖ][a-zåäö]{2,})(?:kontoret|förvaltningen))"
+                     r"(?![\wåäö-])")
+_OFFICIAL_PAPER = re.compile(r"\b(?:tjänsteskrivelse|tjänsteutlåtande)\b", re.IGNORECASE)
+_HEAD_PARAGRAPHS = 15  # a paper's head (issuer, Dnr, Handläggare, addressee, title) ends before this
+_PROTOCOL_HEAD = 40  # a protocol's head (members present, justering, …) ends before this
+_ADDRESSEE = re.compile(r"^(?:Till\b|Sid[a]?\b|Telefon\b|Tfn\b|E-post\b)", re.IGNORECASE)
+# a protocol's paragraph ("§ 52 Dnr KS 2025/87", "§ 12 Ny förskola i Norrby") opens a section of its own
+_ITEM = re.compile(r"^§\s*(?P<n>\d+[a-z]?(?:/\d{4})?)(?![\w/])\s*(?P<rest>.*)$", re.S)
+_DECISION = re.compile(r"^(?P<body>.+)s beslut$")
+# a member's motion, reservation or note in a protocol: "Anna Berg (S) yrkar …", "Per Holm (M) och Lena Ek (KD)
+# reserverar sig …"
+_MEMBER = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3} \([A-ZÅÄÖ!]{1,3}\)"
+_MEMBERS = rf"{_MEMBER}(?:(?:, | och ){_MEMBER})*"
+_MOVES = re.compile(rf"(?P<who>{_MEMBERS}) (?P<act>yrkar|föreslår|instämmer|reserverar sig|anmäler (?:en )?"
+                    r"(?:skriftlig )?reservation|lämnar (?:en )?(?:skriftlig )?(?:reservation|protokollsanteckning)|"
+                    r"antecknar|deltar inte)\b")
+_MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern})")
 _SIGNATURE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+ den \d{1,2} [a-zåäö]+ \d{4}$")
 _REMISS_FROM = re.compile(r"\bRemiss från (?P<sender>[^\n]+?)\s*$", re.M)
 # a paper on a motion: "Motion (2014:45) av Ann-Margarethe Livh (V)"; its summary speaks for the motion's authors
 _MOTION_BY = re.compile(r"^Motion(?:\s*\([^)\n]*\))?\s+(?:av|från)\s+(?P<who>[^\n]+?\([A-ZÅÄÖ!, ]{1,12}\))", re.M)
-_DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>[\w][\w\-/.:]*\d)")
+_DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>(?:[A-ZÅÄÖ]{2,6}\s)?[\w][\w\-/.:]*\d)")
 _META_LINE = re.compile(
-    r"^(?:PM|Dnr|Sid|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
+    r"^(?:PM|Dnr|Sida?|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
 )
 _SUMMARY_HEADING = re.compile(r"^Remissammanställning$", re.I)
 # who answered the remiss, as the summary lists them: "Remissen har besvarats av stadsbyggnadsnämnden, Norrmalms
@@ -82,6 +106,8 @@ KNOWN_HEADINGS = frozenset(
         "Yttrande", "Ärendets beredning", "Reservation", "Särskilt uttalande", "Ersättaryttrande", "Beslut",
         "Motivering", "Konsekvenser", "Ekonomiska konsekvenser", "Kontorets synpunkter", "Förvaltningens synpunkter",
         "Synpunkter", "Remissinstansernas synpunkter", "Sammanfattande synpunkter", "Beslutsunderlag",
+        "Ärendet i korthet", "Sammanfattning av ärendet", "Beskrivning av ärendet", "Ärendebeskrivning",
+        "Förvaltningens bedömning", "Kontorets bedömning", "Yrkanden", "Propositionsordning", "Beslutsgång",
     )
 )
 
@@ -173,9 +199,82 @@ def _title_and_dnr(clean: CleanText, raw: str, given_title: str | None, fallback
     return fallback, dnr
 
 
+def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | None, bool]]:
+    """A protocol paragraph cut where members speak: (start, end, speaker, the speaker goes on after it) per part,
+    speaker None for a part before the first. [] when no member speaks in it.
+
+    "Anna Berg (S) yrkar bifall. Per Holm (M) yrkar avslag." -> two parts, "Yrkande av Socialdemokraterna (S) i
+    kommunstyrelsen (Anna Berg)" and "Yrkande av Moderaterna (M) …"; "Per Holm (M) och Lena Ek (KD) reserverar
+    sig …" -> "Reservation av Moderaterna (M) och Kristdemokraterna (KD) i kommunstyrelsen (Per Holm och Lena Ek)",
+    whose voice goes on (a written reservation follows).
+    """
+    starts = [m.start() if m.start() == 0 else m.end() for m in _MOVE_STARTS.finditer(text)]
+    if not starts:
+        return []
+    bounds = ([0] if starts[0] > 0 else []) + starts + [len(text)]
+    parts = []
+    for s, e in zip(bounds, bounds[1:], strict=False):
+        m = _MOVES.match(text, s)
+        if m is None:
+            parts.append((s, e, None, False))
+            continue
+        act = m.group("act")
+        kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else "Yrkande"
+        parts.append((s, e, _dissent_actor(kind, m.group("who"), body), kind != "Yrkande"))
+    return [(s, s + len(text[s:e].rstrip()), who, sticky) for s, e, who, sticky in parts]
+
+
+def _protocol_head(clean: CleanText) -> tuple[str | None, str | None]:
+    """(body, title) of a protocol, whose head names the body and the meeting's date ("Kommunstyrelsen",
+    "Sammanträdesdatum 2025-04-14"): ("Kommunstyrelsen", "Kommunstyrelsen, protokoll 2025-04-14"); else (None, None)."""
+    paras = [clean.text[a:b] for a, b in clean.paragraphs[:_PROTOCOL_HEAD]]
+    first = next((i for i, t in enumerate(paras) if _ITEM.match(t)), None)
+    if first is None:  # no "§ 52 …" opens a matter: no protocol (a page may quote "protokoll" in its head)
+        return None, None
+    head = paras[:first]
+    if not any(re.search(r"(?i)protokoll\b", t) for t in head):
+        return None, None
+    body = next((m.group() for t in head if (m := re.search(rf"(?<![\w-]){_BODY}(?![\w-])", t))), None)
+    if body is None:
+        return None, None
+    date = next((m.group() for t in head if (m := re.search(r"\b\d{4}-\d\d-\d\d\b", t))), None)
+    return body, f"{body}, protokoll" + (f" {date}" if date else "")
+
+
+def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
+    """(issuer, title) of a tjänsteskrivelse or tjänsteutlåtande: the office its head names before the title, and
+    the title, the last line of the head before the first heading (not the addressee, a date, Dnr, a name in
+    capitals). (None, None) for other papers.
+
+    Example head: "Trafikkontoret / Tjänsteutlåtande / Dnr T2019-01234 / Handläggare / Anna Svensson / Till /
+    Trafiknämnden / Cykelparkering vid Odenplan / Förslag till beslut" -> ("Trafikkontoret", "Cykelparkering vid
+    Odenplan").
+    """
+    paras = [clean.text[a:b] for a, b in clean.paragraphs[:_HEAD_PARAGRAPHS]]
+    first = next((i for i, t in enumerate(paras) if t.lower().rstrip(":") in KNOWN_HEADINGS), None)
+    if first is None or not _OFFICIAL_PAPER.search(" ".join(paras[:first])):
+        return None, None
+    title = None
+    for i in range(first - 1, -1, -1):
+        text = paras[i].strip()
+        if len(text.split()) >= 2 and not (_META_LINE.match(text) or _ADDRESSEE.match(text) or text.isupper()
+                                           or re.fullmatch(_BODY, text) or ISSUER.fullmatch(text)):
+            title, first = re.sub(r"^(?:Tjänsteskrivelse|Tjänsteutlåtande)\s*[-–:]?\s*", "", text) or text, i
+            break
+    m = ISSUER.search(" ".join(paras[:first]))
+    return (m.group(1) if m else None), title
+
+
 def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback_title: str = "") -> Structure:
     """Label every paragraph of ``clean`` with its section and speaker (see the module docstring)."""
     title, dnr = _title_and_dnr(clean, raw, given_title, fallback_title)
+    issuer, head_title = _official_head(clean)
+    protocol = issuer is None and head_title is None
+    if protocol:
+        issuer, head_title = _protocol_head(clean)  # a protocol speaks for its body, outside members' words
+        protocol = issuer is not None
+    if head_title and not (given_title and given_title.strip()):
+        title = head_title
     m = _REMISS_FROM.search(raw[:3000])
     sender = m.group("sender").strip() if m else None
     sender = sender[:1].upper() + sender[1:] if sender else None  # "Remiss från trafiknämnden": a label starts upper
@@ -184,9 +283,11 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     summary_voice = f"{sender}, remissen i sammanfattning" if sender else \
         f"Motion av {authors}, i sammanfattning" if authors else "Remissen i sammanfattning"
 
-    doc_voice = title
+    doc_voice = issuer or title
     actor = doc_voice
     section: str | None = None
+    item: str | None = None  # the protocol paragraph ("§ 52 Ny förskola i Norrby") we are in
+    item_titled = False
     part: str | None = None  # a top-level part such as "Remissammanställning"
     body: str | None = None  # the body whose meeting we are in (for reservations)
     presenter: str | None = None  # the föredragande, while their text runs
@@ -197,6 +298,18 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     for a, b in clean.paragraphs:
         text = clean.text[a:b]
         heading = False
+        if protocol and (m := _ITEM.match(text)):
+            rest = _DNR.sub("", m.group("rest")).strip(" ,-–")
+            item, item_titled = f"§ {m.group('n')}" + (f" {rest}" if rest else ""), bool(rest)
+            actor, section, presenter, part, respondent = doc_voice, item, None, None, None
+            out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if item and (moves := _member_moves(text, body)):
+            for start, end, who, sticky in moves:
+                if sticky:
+                    actor = who
+                out.append(Paragraph(a + start, a + end, section, who or actor, False))
+            continue
         if m := _PRESENTER.match(text):
             presenter = f"Föredragande {m.group('role')} {m.group('name')}"
             actor, section, part = presenter, None, None
@@ -211,7 +324,8 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             body = m.group("body")
             if presenter is None or not text.startswith("Jag"):
                 actor, presenter = body, None
-                section = "Förslag till beslut" if " föreslår " in text[:80] else body
+                if not item:
+                    section = "Förslag till beslut" if " föreslår " in text[:80] else body
         elif _SIGNATURE.match(text) and presenter:
             section = "Underskrift"  # the signature closes the föredragande's text; the name line follows
         elif text.isupper() and presenter and section == "Underskrift" and len(text) < 60:
@@ -221,6 +335,19 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             continue
         elif respondent and _is_heading(text) and text.rstrip(":").lower() in _ANSWER_PARTS:
             heading = True  # a part of the remissinstans's own answer ("Synpunkter"): its voice goes on
+        elif item and _is_heading(text):
+            heading = True
+            name = text.rstrip(":")
+            if not item_titled and name.lower() not in KNOWN_HEADINGS and not _DECISION.match(name):
+                item, item_titled = f"{item} {name}", True  # "§ 52" and its matter, "Ny förskola i Norrby"
+                section = item
+            else:
+                section = f"{item} – {name}"
+                m = _DECISION.match(name)
+                if m and re.fullmatch(_BODY, m.group("body")):
+                    body = actor = m.group("body")  # "Kommunstyrelsens beslut": the body's own words
+                else:  # members' words end with their paragraph or at the next heading
+                    actor = body or doc_voice
         elif _is_heading(text):
             heading = True
             name = text.rstrip(":")

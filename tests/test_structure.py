@@ -165,6 +165,124 @@ def test_a_motions_summary_speaks_for_its_authors():
     assert _actor_of(s, c, "besvarad genom cykelplanen").actor == "Trafiknämnden, remissvar i sammanfattning"
 
 
+OFFICE_PAPER = """Trafikkontoret
+Tjänsteutlåtande
+Dnr T2019-01234
+Sida 1 (4)
+2019-05-02
+
+Handläggare
+Anna Svensson
+Telefon 08-508 000 00
+
+Till
+Trafiknämnden
+2019-05-23
+
+Cykelparkering vid Odenplan
+
+Förslag till beslut
+1. Trafiknämnden godkänner att kontoret bygger 400 nya
+cykelparkeringsplatser vid Odenplan till en kostnad av 6 miljoner kronor.
+2. Trafiknämnden ger kontoret i uppdrag att upphandla arbetet.
+
+Sammanfattning
+Cykelparkeringen vid Odenplan är överbelagd under större delen av året och
+cyklar parkeras på gångbanor och vid entréerna till tunnelbanan.
+
+Kontorets synpunkter
+Trafikkontoret anser att nya platser bör prioriteras framför fler
+bilparkeringar i området.
+"""
+
+SCHOOL_PAPER = """SOLBACKA KOMMUN                    TJÄNSTESKRIVELSE
+Barn- och utbildningsförvaltningen  2025-03-04
+                                    Dnr BUN 2025/112
+Karin Lund                          Sid 1 (3)
+
+Barn- och utbildningsnämnden
+
+Tjänsteskrivelse – Ny förskola i Norrby
+
+Förslag till beslut
+Barn- och utbildningsnämnden hemställer hos kommunfullmäktige om 12 miljoner kronor för en ny förskola i Norrby.
+
+Förvaltningens bedömning
+Förvaltningen bedömer att en ny förskola bör byggas på tomten vid Norrbyskolan.
+"""
+
+
+def test_a_tjansteutlatande_speaks_for_the_office_its_head_names():
+    """The head of a tjänsteutlåtande or tjänsteskrivelse names the office that wrote it and, before the first
+    heading, the title; the addressee ("Till Trafiknämnden"), Dnr, dates and the handläggare are neither."""
+    for raw, office, title, dnr, phrase in (
+            (OFFICE_PAPER, "Trafikkontoret", "Cykelparkering vid Odenplan", "T2019-01234", "bör prioriteras"),
+            (SCHOOL_PAPER, "Barn- och utbildningsförvaltningen", "Ny förskola i Norrby", "BUN 2025/112",
+             "bör byggas")):
+        c = clean_text(raw)
+        s = analyse(c, raw)
+        assert (s.title, s.dnr) == (title, dnr)
+        assert _actor_of(s, c, phrase).actor == office
+        assert _actor_of(s, c, "hemställer" if raw is SCHOOL_PAPER else "godkänner").actor == office
+    # a numbered proposal under its heading is a paragraph of its own, not part of the heading
+    c = clean_text(OFFICE_PAPER)
+    s = analyse(c, OFFICE_PAPER)
+    p = _actor_of(s, c, "godkänner")
+    assert p.section == "Förslag till beslut" and c.text[p.start:p.end].startswith("1. Trafiknämnden")
+
+
+PROTOCOL = """SOLBACKA KOMMUN
+SAMMANTRÄDESPROTOKOLL
+Kommunstyrelsen
+Sammanträdesdatum 2025-04-14
+
+§ 52 Dnr KS 2025/87
+Ny förskola i Norrby
+
+Kommunstyrelsens beslut
+Kommunstyrelsen föreslår kommunfullmäktige att bevilja 12 miljoner kronor för en ny förskola i Norrby.
+
+Yrkanden
+Anna Berg (S) yrkar bifall till barn- och utbildningsnämndens förslag.
+Per Holm (M) yrkar att ärendet återremitteras för att utreda en lösning i befintliga lokaler.
+
+Propositionsordning
+Ordföranden ställer proposition på yrkandena och finner att kommunstyrelsen beslutar enligt Anna Bergs yrkande.
+
+Reservation
+Per Holm (M) och Lena Ek (KD) reserverar sig mot beslutet till förmån för eget yrkande.
+
+§ 53 Dnr KS 2025/90
+Motion om fler laddstolpar
+
+Kommunstyrelsens beslut
+Motionen avslås.
+
+Yrkanden
+Jonas Lind (MP) yrkar bifall till motionen.
+"""
+
+
+def test_a_protocol_gives_each_member_their_own_words():
+    """In a protocol each § is a section; the decision is the body's, a member's motion ("yrkar") is that member's
+    and a reservation is theirs in that body, even when the lines of several members run together."""
+    c = clean_text(PROTOCOL)
+    s = analyse(c, PROTOCOL)
+    assert s.title == "Kommunstyrelsen, protokoll 2025-04-14"
+    decision = _actor_of(s, c, "bevilja 12 miljoner")
+    assert (decision.actor, decision.section) == ("Kommunstyrelsen", "§ 52 Ny förskola i Norrby – Kommunstyrelsens beslut")
+    berg, holm = _actor_of(s, c, "yrkar bifall till barn"), _actor_of(s, c, "yrkar att ärendet")
+    assert berg.actor == "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
+    assert holm.actor == "Yrkande av Moderaterna (M) i kommunstyrelsen (Per Holm)"
+    assert c.text[holm.start:holm.end].startswith("Per Holm (M) yrkar")
+    assert _actor_of(s, c, "ställer proposition").actor == "Kommunstyrelsen"
+    assert _actor_of(s, c, "reserverar sig").actor == \
+        "Reservation av Moderaterna (M) och Kristdemokraterna (KD) i kommunstyrelsen (Per Holm och Lena Ek)"
+    later = _actor_of(s, c, "Motionen avslås")
+    assert (later.actor, later.section) == ("Kommunstyrelsen", "§ 53 Motion om fler laddstolpar – Kommunstyrelsens beslut")
+    assert _actor_of(s, c, "bifall till motionen").actor == "Yrkande av Miljöpartiet (MP) i kommunstyrelsen (Jonas Lind)"
+
+
 def test_document_without_markers_gets_its_title_as_speaker():
     raw = "Riktlinjer för parkering\n\nBilar ska parkeras på anvisade platser.\n\nCyklar får stå i ställ.\n"
     c = clean_text(raw)
