@@ -35,6 +35,7 @@ from qa.language import GLOSSARY, expand_query, glossary_words, is_swedish_name
 from qa.lexical import is_affix
 from qa.questions import (
     answer_type,
+    asks_decision,
     asks_who_or_when,
     context_sentence,
     is_comparison,
@@ -282,8 +283,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     for h in hits:
         for a, b in sentence_spans(h.passage.text):
             text = h.passage.text[a:b]
-            # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing
-            if b - a >= 20 and len(text.split()) >= 5 and not text.startswith("#") \
+            # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing; a decision may be short
+            # ("Motionen avslås." under "Kommunstyrelsens beslut")
+            short_decision = "beslut" in (h.passage.section or "").lower() and len(text.split()) >= 2 \
+                and text.rstrip().endswith(".")
+            if (b - a >= 20 and len(text.split()) >= 5 or short_decision) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))
     if not cands:
@@ -300,8 +304,12 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     match = np.array([1.0 if speakers and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
+    # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
+    # beslut"), whatever else mentions the matter
+    decided = np.array([1.0 if "beslut" in (c.hit.passage.section or "").lower() else 0.0 for c in cands]) \
+        if asks_decision(rewritten) else np.zeros(len(cands))
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
-              + w["answer_type"] * answer_type(rewritten, texts))
+              + w["answer_type"] * np.maximum(answer_type(rewritten, texts), decided))
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")

@@ -151,6 +151,21 @@ GLOSSARY: dict[str, str] = {
     "negotiate": "förhandla förhandlingar",
     "negotiations": "förhandlingar",
     "the state": "staten",
+    # a protocol's words: members move ("yrkar"), matters are sent back ("återremitteras"), motions rejected
+    "moved": "yrkar yrkande",
+    "motion to": "yrkar yrkande",
+    "send back": "återremitteras återremiss",
+    "sent back": "återremitteras återremiss",
+    "sending back": "återremitteras återremiss",
+    "refer back": "återremitteras återremiss",
+    "referred back": "återremitteras återremiss",
+    "reject": "avslås avslag",
+    "rejected": "avslås avslag",
+    "approve": "bifall bifalls godkänner",
+    "approved": "bifall bifalls godkänner",
+    "minutes": "protokoll",
+    "preschool": "förskola förskolan",
+    "preschools": "förskolor förskola",
 }
 # Words of the genre whose documents use another form: the people who made a reservation are "reservanterna"
 # in questions but the text says "Reservation anfördes av …".
@@ -181,6 +196,10 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "motionärerna": "motion",
     "motionsställaren": "motion",
     "motionsställarna": "motion",
+    # a matter sent back is "återremitteras" in a protocol: "Vem ville ha en återremiss?"
+    "återremiss": "återremitteras",
+    "återremittera": "återremitteras",
+    "återremitterades": "återremitteras",
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",

@@ -208,6 +208,18 @@ def wants_reason(question: str) -> bool:
     return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question) or _ASKS_CONSEQUENCE.search(question))
 
 
+# what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
+# proposed to decide ("Förslag till beslut")
+_ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
+                            r"blev beslutet)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|\bhow did (?:\w+ ){0,4}"
+                            r"decide\b", re.IGNORECASE)
+
+
+def asks_decision(question: str) -> bool:
+    """"Vad beslutade kommunstyrelsen om motionen?", "What did the board decide?" """
+    return bool(_ASKS_DECISION.search(question))
+
+
 def wants_example(question: str) -> bool:
     return bool(_ASKS_EXAMPLE.search(question))
 

@@ -240,12 +240,13 @@ Medlemsavgiften till kommunalförbundet föreslås höjas med två procent från
 """
 
 
-def _case_and(tmp_path_factory, name: str, text: str):
-    """The case document and one more paper, indexed with the real model."""
+def _case_and(tmp_path_factory, name: str, text: str, **more: str):
+    """The case document and one more paper (and ``more``, by file name), indexed with the real model."""
     tmp = tmp_path_factory.mktemp(name.split(".")[0])
     (tmp / "corpus").mkdir()
     shutil.copy(CASE_DOC, tmp / "corpus" / CASE_DOC.name)
-    (tmp / "corpus" / name).write_text(text, encoding="utf-8")
+    for file, content in {name: text, **more}.items():
+        (tmp / "corpus" / file).write_text(content, encoding="utf-8")
     settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
     index_corpus(settings, log=lambda m: None)
     return open_qa(settings)
@@ -351,3 +352,28 @@ def test_a_motion_and_its_remissinstanser_are_voices(qa_with_a_motion):
         assert ans.citations[0].hit.passage.actor == "Motion av Ann-Margarethe Livh (V), i sammanfattning", q
     ans = answer_question(qa_with_a_motion, "Vad anser trafiknämnden om motionen?")
     assert ans.citations[0].hit.passage.actor == "Trafiknämnden, remissvar i sammanfattning"
+
+
+@pytest.fixture(scope="module")
+def qa_protocol_and_office_papers(tmp_path_factory):
+    from tests.test_structure import OFFICE_PAPER, PROTOCOL, SCHOOL_PAPER
+
+    return _case_and(tmp_path_factory, "protokoll.txt", PROTOCOL, **{"trafikkontoret.txt": OFFICE_PAPER,
+                                                                      "forskola.txt": SCHOOL_PAPER})
+
+
+def test_a_protocol_answers_who_moved_what_and_what_was_decided(qa_protocol_and_office_papers):
+    """A member's motion is quoted as theirs, by name or party; a decision may be two words ("Motionen avslås.")
+    and is what "vad beslutade …" asks for; "förvaltningen" is the one förvaltning among several offices."""
+    qa = qa_protocol_and_office_papers
+    for q in ("Vad yrkade Per Holm?", "Vem yrkade på återremiss av ärendet om förskolan?"):
+        ans = answer_question(qa, q)
+        assert not ans.abstained, q
+        assert ans.citations[0].hit.passage.actor == "Yrkande av Moderaterna (M) i kommunstyrelsen (Per Holm)", q
+        assert "återremitteras" in ans.citations[0].quote, q
+    ans = answer_question(qa, "Vad beslutade kommunstyrelsen om motionen om laddstolpar?")
+    assert any(c.quote == "Motionen avslås." and c.hit.passage.actor == "Kommunstyrelsen" for c in ans.citations)
+    ans = answer_question(qa, "Vad tycker förvaltningen om en ny förskola i Norrby?")
+    assert {c.hit.passage.actor for c in ans.citations} == {"Barn- och utbildningsförvaltningen"}
+    ans = answer_question(qa, "Vad anser trafikkontoret om cykelparkeringen vid Odenplan?")
+    assert ans.citations[0].hit.passage.actor == "Trafikkontoret"
