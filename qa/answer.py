@@ -28,6 +28,7 @@ from qa.abstention import (
     rare_known_names,
     should_abstain,
     words_checked,
+    words_not_voiced,
 )
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
@@ -43,6 +44,7 @@ from qa.questions import (
     lacks_quantity,
     lacks_time,
     lead_fact,
+    topic_asked,
     wants_example,
     wants_reason,
 )
@@ -344,6 +346,22 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                   else f"The document closest to the question does not mention {listed}.")
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten)
+    # a voice asked about a subject its document speaks of, but never in that voice's words: nothing to quote
+    # ("Vad tycker Lotta Edholm om gymnasieregionen?" when only the föredragande writes of it)
+    topic = None if comparison or not speakers else topic_asked(rewritten)
+    own_rows = np.array([i for i in rows if speaker_matches(speakers, qa.index.passages[int(i)].actor)], dtype=int) \
+        if topic else np.array([], dtype=int)
+    if len(own_rows):
+        labels = list(dict.fromkeys(short_actor(qa.index.passages[int(i)].actor) for i in own_rows))
+        voice_terms = set(analyzer.terms(" ".join(labels + [p for sp in speakers for p in sp.patterns])))
+        unvoiced = words_not_voiced(topic or "", lang, qa.index.lexical, rows, own_rows, voice_terms)
+        if unvoiced:
+            words = [m.group() if (m := re.search(rf"\b{re.escape(w)}\w*", rewritten, re.IGNORECASE)) else w
+                     for w in unvoiced]
+            reason = (f"Inget av det som {' och '.join(labels)} skriver nämner {' eller '.join(words)}." if lang == "sv"
+                      else f"Nothing {' and '.join(labels)} writes mentions {' or '.join(words)}.")
+            return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                          rewritten=rewritten)
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)

@@ -215,6 +215,20 @@ _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslut
                             r"decide\b", re.IGNORECASE)
 
 
+# what a named voice says about a subject: "Vad tycker Lotta Edholm om gymnasieregionen?", "Does the reservation
+# say anything about the structural funds?" (not "Vad kan hända om …", where "om" is "if")
+_ABOUT = re.compile(r"\b(?:tycker|tyckte|anser|ansåg|säger|sade|sa|skriver|skrev|menar|think|thinks|say|says|said|"
+                    r"write|writes|wrote|mention|mentions)\b(?:\s+\S+){0,6}?\s+(?:om|about)\s+(?P<topic>.+?)[?.!\s]*$",
+                    re.IGNORECASE)
+
+
+def topic_asked(question: str) -> str | None:
+    """The subject a voice is asked about: "Vad säger borgarrådet om Stockholmsregionens Europaförening?" ->
+    "Stockholmsregionens Europaförening"; None when the question has no such slot."""
+    m = _ABOUT.search(question)
+    return m.group("topic") if m else None
+
+
 def asks_decision(question: str) -> bool:
     """"Vad beslutade kommunstyrelsen om motionen?", "What did the board decide?" """
     return bool(_ASKS_DECISION.search(question))

@@ -97,6 +97,23 @@ def test_english_question_naming_a_swedish_body_is_answered_by_that_body(qa):
     assert {c.hit.passage.actor for c in ans.citations} == {"Borgarrådsberedningen"}
 
 
+def test_a_voice_asked_about_what_only_others_write_of_is_not_quoted(qa):
+    """The case speaks of the gymnasieregion only in the föredragande's words: asked of the reservation (by one of
+    its signatories' names, or in English), the answer says so and quotes no one; asked of Wanngård, it quotes her."""
+    for q in ("Vad tycker Lotta Edholm om gymnasieregionen?",
+              "What does Lotta Edholm say about the joint upper secondary school region?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and not ans.citations, q
+        assert "Reservation av Moderaterna (M) och Folkpartiet (FP)" in ans.text, q
+        assert ("gymnasieregionen" if ans.language == "sv" else "upper secondary") in ans.text, q
+    ans = answer_question(qa, "Vad tycker Karin Wanngård om gymnasieregionen?")
+    assert not ans.abstained and "gymnasieregionen" in ans.text
+    assert ans.citations[0].hit.passage.actor == "Föredragande borgarrådet Karin Wanngård"
+    # a subject the reservation does write of is answered from it
+    ans = answer_question(qa, "Vad tycker Moderaterna om regional utveckling?")
+    assert not ans.abstained and "Moderaterna (M)" in ans.citations[0].hit.passage.actor
+
+
 def test_followup_uses_the_conversation(qa):
     history = [{"role": "user", "content": "Vad tycker reservanterna om regional utveckling?"},
                {"role": "assistant", "content": "…"}]

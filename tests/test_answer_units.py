@@ -263,3 +263,14 @@ def test_the_office_alone_is_the_one_office_that_speaks():
     # with two offices speaking, "kontoret" names neither
     two = actors + ["Stadsbyggnadskontoret"]
     assert mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two) == []
+
+
+def test_the_subject_a_voice_is_asked_about():
+    from qa.questions import topic_asked
+
+    assert topic_asked("Vad tycker Lotta Edholm om gymnasieregionen?") == "gymnasieregionen"
+    assert topic_asked("Does the reservation say anything about the structural funds?") == "the structural funds"
+    assert topic_asked("Vad säger föredragande borgarrådet om Stockholmsregionens Europaförening?") == \
+        "Stockholmsregionens Europaförening"
+    assert topic_asked("Vad kan hända om det saknas regional beslutskraft?") is None  # "om" is "if"
+    assert topic_asked("What worries the office about the steering groups?") is None  # not what it says
