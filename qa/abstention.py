@@ -136,14 +136,14 @@ def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) ->
 
 
 SILENT_WORD_LETTERS = 6  # a subject word this long or longer can show that a voice never speaks of it
-SILENT_RARE_SHARE = 0.1  # … when at most this share of the document's passages (or RARE_COUNT) use it
 
 
 def words_not_voiced(topic: str, lang: str, lexical: Any, rows: np.ndarray, own: np.ndarray,
                      voice_terms: set[str]) -> list[str]:
-    """Words of ``topic`` (what a named voice is asked about) that the document uses (``rows``), in few passages,
-    but never in the voice's own passages (``own``): "gymnasieregionen" asked of the reservation, when only the
-    föredragande writes of it. The voice's own name (``voice_terms``) is no subject. An English topic is checked
+    """Words of ``topic`` (what a named voice is asked about) that the document uses (``rows``) but never in the
+    voice's own passages (``own``, their section headings included): "gymnasieregionen" asked of the reservation,
+    when only the föredragande writes of it; "förskolan" asked of a party that moved only on another § of a
+    protocol. The voice's own name (``voice_terms``) is no subject. An English topic is checked
     through its genre terms' Swedish words ("structural funds": strukturfonder). Empty when the voice uses every
     such word, or the topic has none."""
     analyzer = lexical.analyzer()
@@ -151,13 +151,12 @@ def words_not_voiced(topic: str, lang: str, lexical: Any, rows: np.ndarray, own:
         groups = [(w, [w]) for w in analyzer.words(topic)]
     else:  # an English term is voiced when any of its Swedish words is
         groups = [(english, swedish.split()) for english, swedish in glossary_words(topic)]
-    limit = max(SILENT_RARE_SHARE * len(rows), RARE_COUNT)
     out: list[str] = []
     for shown, words in groups:
         terms = [analyzer.terms(w, query=True) for w in words if len(w) >= SILENT_WORD_LETTERS]
         if not terms or shown in out or any({t for t in ts if not is_affix(t)} & voice_terms for ts in terms):
             continue
-        used = any(0 < max((lexical.df(t, rows) for t in ts), default=0) <= limit for ts in terms)
+        used = any(lexical.df(t, rows) for ts in terms for t in ts)
         if used and not any(lexical.df(t, own) for ts in terms for t in ts):
             out.append(shown)
     return out

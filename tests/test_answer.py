@@ -394,3 +394,8 @@ def test_a_protocol_answers_who_moved_what_and_what_was_decided(qa_protocol_and_
     assert {c.hit.passage.actor for c in ans.citations} == {"Barn- och utbildningsförvaltningen"}
     ans = answer_question(qa, "Vad anser trafikkontoret om cykelparkeringen vid Odenplan?")
     assert ans.citations[0].hit.passage.actor == "Trafikkontoret"
+    # a party that spoke on another § only has said nothing on this matter; one that moved on it has
+    ans = answer_question(qa, "Vad tycker Miljöpartiet om förskolan i Norrby?")
+    assert ans.abstained and not ans.citations and "förskolan" in ans.text
+    ans = answer_question(qa, "Vad tycker Moderaterna om förskolan i Norrby?")
+    assert not ans.abstained and "återremitteras" in ans.citations[0].quote
