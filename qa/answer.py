@@ -348,13 +348,15 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                       rewritten=rewritten)
     # a voice asked about a subject its document speaks of, but never in that voice's words: nothing to quote
     # ("Vad tycker Lotta Edholm om gymnasieregionen?" when only the föredragande writes of it)
+    # — in every document searched, as the files of one case may hold the voice and the subject apart
     topic = None if comparison or not speakers else topic_asked(rewritten)
-    own_rows = np.array([i for i in rows if speaker_matches(speakers, qa.index.passages[int(i)].actor)], dtype=int) \
-        if topic else np.array([], dtype=int)
+    topic_rows = rows if hit_rows is None else np.union1d(rows, hit_rows)
+    own_rows = np.array([i for i in topic_rows if speaker_matches(speakers, qa.index.passages[int(i)].actor)],
+                        dtype=int) if topic else np.array([], dtype=int)
     if len(own_rows):
         labels = list(dict.fromkeys(short_actor(qa.index.passages[int(i)].actor) for i in own_rows))
         voice_terms = set(analyzer.terms(" ".join(labels + [p for sp in speakers for p in sp.patterns])))
-        unvoiced = words_not_voiced(topic or "", lang, qa.index.lexical, rows, own_rows, voice_terms)
+        unvoiced = words_not_voiced(topic or "", lang, qa.index.lexical, topic_rows, own_rows, voice_terms)
         if unvoiced:
             words = [m.group() if (m := re.search(rf"\b{re.escape(w)}\w*", rewritten, re.IGNORECASE)) else w
                      for w in unvoiced]
