@@ -50,8 +50,8 @@ from qa.questions import (
 )
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
-from qa.speakers import DISSENT_LABEL, mentioned_speakers, speaker_matches, unknown_speaker, voices
-from qa.structure import is_voice_marker
+from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker, voices
+from qa.structure import DISSENT_LABEL, is_voice_marker
 
 MAX_QUOTES = 3
 # a candidate sentence's score: its cosine to the question (min-max among the candidates), the share of the
@@ -224,6 +224,12 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list
     return out[:MAX_QUOTES + 1]
 
 
+def _records_decision(hit: Hit) -> bool:
+    """A passage of the part that records a decision or proposes one: "Kommunstyrelsens beslut", "Förslag till
+    beslut", "§ 53 … – Beslut"."""
+    return "beslut" in (hit.passage.section or "").lower()
+
+
 def _no_answer_text(lang: str, reason: str | None) -> str:
     if lang == "en":
         base = "The documents do not answer this question."
@@ -287,8 +293,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             text = h.passage.text[a:b]
             # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing; a decision may be short
             # ("Motionen avslås." under "Kommunstyrelsens beslut")
-            short_decision = "beslut" in (h.passage.section or "").lower() and len(text.split()) >= 2 \
-                and text.rstrip().endswith(".")
+            short_decision = _records_decision(h) and len(text.split()) >= 2 and text.rstrip().endswith(".")
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))
@@ -308,8 +313,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
     # beslut"), whatever else mentions the matter
-    decided = np.array([1.0 if "beslut" in (c.hit.passage.section or "").lower() else 0.0 for c in cands]) \
-        if asks_decision(rewritten) else np.zeros(len(cands))
+    decided = np.array([1.0 if _records_decision(c.hit) else 0.0 for c in cands]) if asks_decision(rewritten) \
+        else np.zeros(len(cands))
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
               + w["answer_type"] * np.maximum(answer_type(rewritten, texts), decided))
     for c, s in zip(cands, scores, strict=True):
@@ -350,7 +355,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # ("Vad tycker Lotta Edholm om gymnasieregionen?" when only the föredragande writes of it)
     # — in every document searched, as the files of one case may hold the voice and the subject apart
     topic = None if comparison or not speakers else topic_asked(rewritten)
-    topic_rows = rows if hit_rows is None else np.union1d(rows, hit_rows)
+    topic_rows = rows if topic is None or hit_rows is None else np.union1d(rows, hit_rows)
     own_rows = np.array([i for i in topic_rows if speaker_matches(speakers, qa.index.passages[int(i)].actor)],
                         dtype=int) if topic else np.array([], dtype=int)
     if len(own_rows):

@@ -208,13 +208,6 @@ def wants_reason(question: str) -> bool:
     return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question) or _ASKS_CONSEQUENCE.search(question))
 
 
-# what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
-# proposed to decide ("Förslag till beslut")
-_ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
-                            r"blev beslutet)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|\bhow did (?:\w+ ){0,4}"
-                            r"decide\b", re.IGNORECASE)
-
-
 # what a named voice says about a subject: "Vad tycker Lotta Edholm om gymnasieregionen?", "Does the reservation
 # say anything about the structural funds?" (not "Vad kan hända om …", where "om" is "if")
 _ABOUT = re.compile(r"\b(?:tycker|tyckte|anser|ansåg|säger|sade|sa|skriver|skrev|menar|think|thinks|say|says|said|"
@@ -227,6 +220,13 @@ def topic_asked(question: str) -> str | None:
     "Stockholmsregionens Europaförening"; None when the question has no such slot."""
     m = _ABOUT.search(question)
     return m.group("topic") if m else None
+
+
+# what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
+# proposed to decide ("Förslag till beslut")
+_ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
+                            r"blev beslutet)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|\bhow did (?:\w+ ){0,4}"
+                            r"decide\b", re.IGNORECASE)
 
 
 def asks_decision(question: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.passages import Passage
-from qa.structure import ISSUER, PARTIES
+from qa.structure import DISSENT_LABEL, ISSUER, PARTIES
 
 _PARTY_ALIASES: dict[str, list[str]] = {
     "S": ["socialdemokraterna", "socialdemokrat", "sossarna", "social democrats"],
@@ -156,11 +156,6 @@ def is_party_name(word: str) -> bool:
     low = word.lower()
     return word in _PARTY_ALIASES or any(low.startswith(a) for aliases in _PARTY_ALIASES.values()
                                          for a in aliases if " " not in a)
-
-
-# the label of members' own words within a body: "Reservation av Moderaterna (M) … i borgarrådsberedningen (…)",
-# "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
-DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning|Yrkande) av\b")
 
 
 def speaker_matches(speakers: Iterable[Speaker], actor: str) -> bool:

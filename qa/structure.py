@@ -173,6 +173,11 @@ def _person_names(who: str) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
 
 
+# the labels _dissent_actor makes, members' own words within a body: "Reservation av Moderaterna (M) … i
+# borgarrådsberedningen (…)", "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
+DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning|Yrkande) av\b")
+
+
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:
     parties = party_label(who)
     label = f"{kind} av {parties}" if parties else f"{kind} av {_person_names(who)}"
@@ -269,9 +274,10 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     """Label every paragraph of ``clean`` with its section and speaker (see the module docstring)."""
     title, dnr = _title_and_dnr(clean, raw, given_title, fallback_title)
     issuer, head_title = _official_head(clean)
-    protocol = issuer is None and head_title is None
-    if protocol:
-        issuer, head_title = _protocol_head(clean)  # a protocol speaks for its body, outside members' words
+    protocol = False
+    if issuer is None and head_title is None:
+        # no tjänsteutlåtande: perhaps a protocol, which speaks for its body outside its members' words
+        issuer, head_title = _protocol_head(clean)
         protocol = issuer is not None
     if head_title and not (given_title and given_title.strip()):
         title = head_title
@@ -338,14 +344,14 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         elif item and _is_heading(text):
             heading = True
             name = text.rstrip(":")
-            if not item_titled and name.lower() not in KNOWN_HEADINGS and not _DECISION.match(name):
+            decision = _DECISION.match(name)
+            if not item_titled and name.lower() not in KNOWN_HEADINGS and not decision:
                 item, item_titled = f"{item} {name}", True  # "§ 52" and its matter, "Ny förskola i Norrby"
                 section = item
             else:
                 section = f"{item} – {name}"
-                m = _DECISION.match(name)
-                if m and re.fullmatch(_BODY, m.group("body")):
-                    body = actor = m.group("body")  # "Kommunstyrelsens beslut": the body's own words
+                if decision and re.fullmatch(_BODY, decision.group("body")):
+                    body = actor = decision.group("body")  # "Kommunstyrelsens beslut": the body's own words
                 else:  # members' words end with their paragraph or at the next heading
                     actor = body or doc_voice
         elif _is_heading(text):
