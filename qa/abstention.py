@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from qa.language import glossary_words, has_synonym
-from qa.lexical import COMPOUND_LETTERS, is_affix
+from qa.lexical import COMPOUND_LETTERS, definite_base, is_affix
 from qa.speakers import is_party_name
 
 # Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most right decisions
@@ -130,7 +130,8 @@ def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) ->
             # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent, nor a party, which
             # the speaker rules check under all its names ("Vänsterpartiet" of a label "Motion av … (V)")
             continue
-        if not any(lexical.df(t, rows) for t in analyzer.terms(w, query=True)):
+        forms = [w, base] if (base := definite_base(w)) else [w]
+        if not any(lexical.df(t, rows) for form in forms for t in analyzer.terms(form, query=True)):
             out.append(w)
     return out
 

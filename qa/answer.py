@@ -384,7 +384,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
-    if lacks_time(rewritten, [cands[int(j)].text for j in order[:TIME_SENTENCES]]):
+    # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")
+    if lacks_time(rewritten, [cands[int(j)].text for j in order[:TIME_SENTENCES] if cover[int(j)] > 0]):
         reason = "De anger ingen sådan tidpunkt." if lang == "sv" else "They give no such date or time."
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)

@@ -35,13 +35,14 @@ _ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|whic
 _ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
 # the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner"
 _ASKS_MONEY = re.compile(
-    r"\b(vad kostar|vad kostade|what does .* cost|(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
+    r"\b(vad kostar|vad kostade|vad (?:kommer|ska|skulle|beräknas) .* kosta|what (?:does|will|would) .* cost|"
+    r"(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
-# "När …?" / "When …?" / "vilket datum" asks for a point in time; "när det gäller …" does not
-_ASKS_TIME = re.compile(r"^\s*(?:när|when)\b|\b(?:vilket datum|vilken dag|what date|which date|what day)\b",
-                        re.IGNORECASE)
+# "När …?" / "Var och när …?" / "When …?" / "vilket datum" asks for a point in time; "när det gäller …" does not
+_ASKS_TIME = re.compile(r"^\s*(?:\w+ (?:och|and) )?(?:när|when)\b|"
+                        r"\b(?:vilket datum|vilken dag|what date|which date|what day)\b", re.IGNORECASE)
 _TIME = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:19|20)\d\d|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vår\w*|"
                    r"höst\w*|sommar\w*|vinter\w*|mandatperiod\w*|årsskift\w*|kvartal\w*|halvår\w*|idag|i dag|"
                    r"vecka\w*|månad\w*|omedelbart|genast)\b", re.IGNORECASE)
@@ -190,7 +191,11 @@ def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
 
 def lacks_time(question: str, best_sentences: list[str]) -> bool:
     """A "när" question ("When did KSL's new organisation take effect?") whose best sentences name no date, year,
-    month or period: they may speak of the thing, not of when."""
+    month or period: they may speak of the thing, not of when. The caller passes the sentences that share a word
+    with the question; a question for the signature is exempt, since the signature line ("Stockholm den 23 oktober
+    2014") names none of its words."""
+    if _ASKS_SIGNED.search(question):
+        return False
     return bool(_ASKS_TIME.search(question)) and not any(_TIME.search(t) for t in best_sentences)
 
 

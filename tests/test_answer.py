@@ -188,6 +188,17 @@ def test_a_when_question_the_documents_give_no_time_for(qa):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     assert "ingen sådan tidpunkt" in answer_question(qa, "När träder KSL:s nya organisation i kraft?").text
+    # the convention is mentioned, never when or where it meets or what it costs; the paper's own dates
+    # ("Remisstid den 31 oktober 2014") are no date of it, and "när" after "Var och" still asks for one
+    for q in ("När hölls det första årliga konventet för Stockholmskommunerna?",
+              "Var och när ska det årliga konventet för Stockholmskommunerna hållas?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and "ingen sådan tidpunkt" in ans.text, q
+    cost = answer_question(qa, "Vad kommer det årliga konventet för Stockholmskommunerna att kosta?")
+    assert cost.abstained and "belopp" in cost.text
+    # while the signature, which names none of a question's words, dates the paper
+    signed = answer_question(qa, "Vem skrev under utlåtandet och vilket datum?")
+    assert not signed.abstained and "23 oktober 2014" in signed.text
 
 
 def test_a_person_in_a_role_the_documents_name_no_one_for(qa):

@@ -77,6 +77,10 @@ def test_thin_evidence_abstains_only_with_a_word_the_documents_never_use():
     lex = BM25Index.build(["PM 2014:134 RI (Dnr 002-879/2014)", "Ärendet har remitterats till kontoret."])
     assert absent_words("Vilket diarienummer har ärendet?", lex) == []  # the genre writes it "Dnr"
     assert absent_words("Hur stor är medlemsavgiften?", lex) == ["medlemsavgiften"]
+    # a neuter noun's definite form is the noun, also where Snowball keeps its "-et" after two consonants
+    lex = BM25Index.build(["Europaföreningen saknas i stycke 4.5, liksom ett avsnitt om landsbygden."])
+    assert absent_words("Vad saknas i avsnittet om Europaföreningen?", lex) == []
+    assert absent_words("Vad sägs i avsnittets inledning?", lex) == ["inledning"]
 
 
 def test_names_are_capitalised_words_not_compounds_with_an_abbreviation():
@@ -245,6 +249,7 @@ def test_a_when_question_needs_a_point_in_time():
     assert lacks_time("När träder den nya organisationen i kraft?", said)
     assert not lacks_time("När träder den nya organisationen i kraft?", said + ["Den gäller från 1 januari 2015."])
     assert not lacks_time("När ska det ske?", ["Under nästa mandatperiod föreslås styrgrupper."])
+    assert lacks_time("Var och när ska konventet hållas?", said)  # "när" after "Var och" asks for a time too
     # "när det gäller" is no question about time
     assert not lacks_time("Vad tycker kontoret när det gäller styrgrupperna?", said)
 
