@@ -120,6 +120,20 @@ def absent_terms(question: str, lexical: Any, rows: np.ndarray | None = None) ->
             if not any(lexical.df(t, rows) for t in analyzer.terms(swedish, query=True))]
 
 
+def word_terms(word: str, analyzer: Any) -> list[str]:
+    """The index terms any of which shows that the documents use ``word``: its own (a compound's head and tail
+    among them); its indefinite form's where Snowball keeps a neuter "-et" ("avsnittet": avsnitt); a verb's noun in
+    -ing / -ning and such a noun's verb ("förhandla": förhandlingar, "styrning": styra), which Snowball keeps apart."""
+    forms = [word, base] if (base := definite_base(word)) else [word]
+    terms = [t for form in forms for t in analyzer.terms(form, query=True)]
+    for t in [t for t in terms if not is_affix(t)]:
+        if t.endswith("ing"):
+            terms += [t[:-3], t[:-4]] if t.endswith("ning") else [t[:-3]]
+        else:
+            terms += [t + "ing", t + "ning"]
+    return list(dict.fromkeys(t for t in terms if len(t.lstrip("^$")) >= 3))
+
+
 def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
     """Long words of a Swedish question that no passage contains, not even inside a compound
     ("tunnelbanelinje"); with ``rows``, none of those passages (one document's)."""
@@ -130,8 +144,7 @@ def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) ->
             # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent, nor a party, which
             # the speaker rules check under all its names ("Vänsterpartiet" of a label "Motion av … (V)")
             continue
-        forms = [w, base] if (base := definite_base(w)) else [w]
-        if not any(lexical.df(t, rows) for form in forms for t in analyzer.terms(form, query=True)):
+        if not any(lexical.df(t, rows) for t in word_terms(w, analyzer)):
             out.append(w)
     return out
 
@@ -154,7 +167,7 @@ def words_not_voiced(topic: str, lang: str, lexical: Any, rows: np.ndarray, own:
         groups = [(english, swedish.split()) for english, swedish in glossary_words(topic)]
     out: list[str] = []
     for shown, words in groups:
-        terms = [analyzer.terms(w, query=True) for w in words if len(w) >= SILENT_WORD_LETTERS]
+        terms = [word_terms(w, analyzer) for w in words if len(w) >= SILENT_WORD_LETTERS]
         if not terms or shown in out or any({t for t in ts if not is_affix(t)} & voice_terms for ts in terms):
             continue
         used = any(lexical.df(t, rows) for ts in terms for t in ts)

@@ -34,6 +34,7 @@ from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
 from qa.language import GLOSSARY, expand_query, glossary_words, is_swedish_name
 from qa.lexical import is_affix
+from qa.passages import Passage
 from qa.questions import (
     answer_type,
     asks_decision,
@@ -230,6 +231,20 @@ def _records_decision(hit: Hit) -> bool:
     return "beslut" in (hit.passage.section or "").lower()
 
 
+# a decision taken, as a paper records one: "Kommunfullmäktige beslutade 28 april 2003 att …", "har beslutat"
+_DECISION_TAKEN = re.compile(r"\b(?:beslutade|beslöt|(?:har|hade) beslutat|(?:fattade|har fattat|hade fattat) "
+                             r"beslut)\b", re.IGNORECASE)
+
+
+def _decision_taken(passage: Passage) -> bool:
+    """A passage that records a decision taken, not one proposed: the part "Kommunstyrelsens beslut" or "§ 53 … –
+    Beslut" of a protocol, or a sentence saying a body decided; "Förslag till beslut" and "föreslår att
+    kommunstyrelsen beslutar" only propose one."""
+    section = (passage.section or "").lower()
+    return ("beslut" in section and not section.startswith("förslag till beslut")) or \
+        bool(_DECISION_TAKEN.search(passage.text))
+
+
 def _no_answer_text(lang: str, reason: str | None) -> str:
     if lang == "en":
         base = "The documents do not answer this question."
@@ -387,6 +402,12 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")
     if lacks_time(rewritten, [cands[int(j)].text for j in order[:TIME_SENTENCES] if cover[int(j)] > 0]):
         reason = "De anger ingen sådan tidpunkt." if lang == "sv" else "They give no such date or time."
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten, evidence=evidence)
+    # "Vad beslutade kommunfullmäktige till slut …?" of a paper that proposes a decision: the later outcome is not in it
+    if asks_decision(rewritten) and not any(_decision_taken(qa.index.passages[int(i)]) for i in rows):
+        reason = ("De återger förslag till beslut, inget fattat beslut." if lang == "sv"
+                  else "They record proposals for a decision, not a decision taken.")
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
     if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]]):

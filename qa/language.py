@@ -22,6 +22,9 @@ _EN = frozenset([
 
 GLOSSARY: dict[str, str] = {
     "city executive office": "stadsledningskontoret",
+    # the officials' words are their office's tjänsteutlåtande (qa.speakers: the one office that speaks)
+    "officials": "tjänsteutlåtande",
+    "civil servants": "tjänsteutlåtande",
     "executive office": "stadsledningskontoret",
     "city executive board": "kommunstyrelsen",
     "executive board": "kommunstyrelsen",
@@ -102,6 +105,10 @@ GLOSSARY: dict[str, str] = {
     "social services": "socialtjänst",
     "structural funds": "strukturfonder strukturfondsprogram",
     "eu funds": "eu-fonder strukturfonder",
+    "parts": "delar delarna",
+    # what a paper leaves out: "saknas", "lyfts inte" ("Which parts of the county does the report ignore?")
+    **{w: "saknas lyfts" for w in ("ignore", "ignores", "ignored", "overlook", "overlooks", "overlooked", "forget",
+                                    "forgets", "forgotten", "leaves out", "left out", "missing", "lacks", "lacking")},
     "rural": "landsbygd",
     "countryside": "landsbygd",
     "archipelago": "skärgård",
@@ -175,7 +182,7 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "reservanter": "reservation",
     "oppositionen": "reservation",
     "borgarrådet": "föredragande borgarrådet",
-    "tjänstemännen": "stadsledningskontoret tjänsteutlåtande",
+    "tjänstemännen": "tjänsteutlåtande",  # the officials' words: the office's tjänsteutlåtande (qa.speakers)
     # the head of a decision paper abbreviates: "Dnr 002-879/2014", "Remisstid den 31 oktober 2014"
     "diarienummer": "dnr",
     "diarienumret": "dnr",
@@ -200,6 +207,9 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     "återremiss": "återremitteras",
     "återremittera": "återremitteras",
     "återremitterades": "återremitteras",
+    # what a paper leaves out is "saknas" or "lyfts inte" in it: "Vilka delar av länet glömmer rapporten bort?"
+    **{w: "saknas lyfts" for w in ("glömmer", "glömt", "glömde", "förbiser", "förbisett", "ignorerar", "ignorerat",
+                                    "bortser")},
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",

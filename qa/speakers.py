@@ -20,7 +20,7 @@ _PARTY_ALIASES: dict[str, list[str]] = {
     "V": ["vänsterpartiet", "left party"],
     "MP": ["miljöpartiet", "green party", "greens"],
     "C": ["centerpartiet", "centre party", "center party"],
-    "L": ["liberalerna"],
+    "L": ["liberalerna", "liberal party"],
     "FP": ["folkpartiet", "liberal people's party"],
     "KD": ["kristdemokraterna", "christian democrats"],
     "SD": ["sverigedemokraterna", "sweden democrats"],
@@ -36,9 +36,11 @@ _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommuna
                         re.IGNORECASE)
 _MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
-# "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?")
-_BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förvaltningens|the office|the office's)"
-                          r"(?![\w-])", re.IGNORECASE)
+# "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?"), or its staff:
+# a tjänsteutlåtande is the officials' ("Vad tycker tjänstemännen …?", "What do the civil servants think?")
+_BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förvaltningens|the office|the office's|"
+                          r"tjänstemännen|tjänstemännens|tjänstemän|tjänstemannen|(?:the )?officials'?|"
+                          r"(?:the )?civil servants'?)(?![\w-])", re.IGNORECASE)
 # what a voice says, with the verb before or after its name ("KSL vill …", "Vad vill KSL …?", "What is KSL proposing?")
 # (Swedish puts the verb first in a question; in English a name after "want" is its object: "want KSL to …")
 _SAYS_SV = r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar"

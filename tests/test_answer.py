@@ -201,6 +201,18 @@ def test_a_when_question_the_documents_give_no_time_for(qa):
     assert not signed.abstained and "23 oktober 2014" in signed.text
 
 
+def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
+    """The paper proposes what kommunstyrelsen and kommunfullmäktige should decide; what they decided in the end
+    is not in it, and quoting the proposal as the decision would put it in their mouths."""
+    for q in ("Vad beslutade kommunfullmäktige till slut om reservanternas förslag?",
+              "What did the city council finally decide about the reservation?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and not ans.citations, q
+    assert "inget fattat beslut" in answer_question(qa, "Vad beslutade kommunstyrelsen om remissen?").text
+    # what is proposed is answered
+    assert not answer_question(qa, "Vad föreslår borgarrådsberedningen att kommunstyrelsen ska besluta?").abstained
+
+
 def test_a_person_in_a_role_the_documents_name_no_one_for(qa):
     """They mention KSL's förbundsdirektör and board, never who holds the post: no quote about the role instead."""
     for q in ("Vem är förbundsdirektör för KSL?", "Vem är ordförande i KSL:s styrelse?", "Who is the director of KSL?"):
@@ -252,8 +264,13 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
     ("Vilken sekretariatsuppgift bör KSL enligt stadsledningskontoret ge förtur?", "strukturfondspartnerskapet"),
     # an English question citing the Swedish term in brackets is English, and the term is the presenter
     ("Who is the rapporteur (föredragande borgarråd) in this case?", "Karin Wanngård writes"),
+    # what a paper leaves out "lyfts inte" in it
+    ("Which parts of the county does the office say the report ignores?", "skärgårdsdominerade"),
+    # a verb asks about its noun in -ing ("förhandla": "förhandlingar"), a voice's "landsting" is "landstinget"
+    ("Vad säger reservanterna om stadens rätt att förhandla själv med staten eller landstinget?", "företräda sig själv"),
 ], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no", "deadline", "signed", "anaphor",
-        "person", "role", "glossary", "signed-by", "spelt-out", "highlight", "doubt", "förtur", "bracketed-term"])
+        "person", "role", "glossary", "signed-by", "spelt-out", "highlight", "doubt", "förtur", "bracketed-term",
+        "left-out", "verb-noun"])
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text

@@ -81,6 +81,10 @@ def test_thin_evidence_abstains_only_with_a_word_the_documents_never_use():
     lex = BM25Index.build(["Europaföreningen saknas i stycke 4.5, liksom ett avsnitt om landsbygden."])
     assert absent_words("Vad saknas i avsnittet om Europaföreningen?", lex) == []
     assert absent_words("Vad sägs i avsnittets inledning?", lex) == ["inledning"]
+    # a verb and its noun in -ing / -ning are one word to a reader, not to Snowball ("prioriter", "prioritering")
+    lex = BM25Index.build(["En ytterligare prioritering behöver göras.", "Stockholm vill förhandla själv."])
+    assert absent_words("Behöver frågorna prioriteras?", lex) == []
+    assert absent_words("Vem sköter förhandlingarna?", lex) == []
 
 
 def test_names_are_capitalised_words_not_compounds_with_an_abbreviation():
@@ -265,6 +269,11 @@ def test_the_office_alone_is_the_one_office_that_speaks():
     assert [s.label for s in mentioned_speakers("Tycker kontoret att KSL föreslår för många grupper?", actors)] \
         == ["stadsledningskontoret"]
     assert [s.label for s in mentioned_speakers("Vad föreslår KSL?", actors)] == ["remissen (KSL)"]
+    # the officials are the office whose tjänsteutlåtande the paper holds, whichever office it is
+    traffic = ["Trafikkontoret", "Föredragande borgarrådet Daniel Helldén"]
+    for q in ("Vad tycker tjänstemännen om cykelbanorna?", "What do the civil servants think about the cycle lanes?",
+              "Vad anser tjänstemännen?"):
+        assert [s.label for s in mentioned_speakers(q, traffic)] == ["trafikkontoret"], q
     # with two offices speaking, "kontoret" names neither
     two = actors + ["Stadsbyggnadskontoret"]
     assert mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two) == []
