@@ -51,7 +51,7 @@ from qa.questions import (
 )
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
-from qa.speakers import mentioned_speakers, speaker_matches, unknown_speaker, voices
+from qa.speakers import mentioned_speakers, silent_body, speaker_matches, unknown_speaker, voices
 from qa.structure import DISSENT_LABEL, is_voice_marker
 
 MAX_QUOTES = 3
@@ -286,6 +286,14 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
     searched = [qa.index.rows_of(s) for s in dict.fromkeys(h.passage.source for h in hits)]
     hit_rows = np.unique(np.concatenate(searched)) if searched else None
+    # a body asked for its position that never has the word in the documents searched ("Vad tycker Stockholms läns
+    # landsting om …?" of a case that only mentions landstinget): quoting what others say of it is no answer
+    silent = silent_body(rewritten, voices(qa.index.passages[int(i)] for i in hit_rows)) \
+        if hit_rows is not None else None
+    if silent:
+        reason = (f"Inget i dem kommer från {silent}." if lang == "sv" else f"Nothing in them comes from {silent}.")
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten)
     # an English genre term the documents lack in every Swedish wording counts as a word they do not use
     absent = set(absent_terms(rewritten, qa.index.lexical, hit_rows))
     lacking = frozenset(t for english, swedish in glossary_words(rewritten) if english in absent

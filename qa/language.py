@@ -277,6 +277,14 @@ def glossary_words(question: str) -> list[tuple[str, str]]:
     return [(m.group(1).lower(), GLOSSARY[m.group(1).lower()]) for m in _GLOSSARY_RE.finditer(question)]
 
 
+def in_swedish_terms(text: str) -> str:
+    """An English text with its genre terms in the documents' Swedish words: "Stockholm County Council" ->
+    "Stockholm landstinget"; a Swedish text as it is."""
+    if detect_language(text) != "en" and detect_language(f"What does {text} say?") != "en":
+        return text
+    return _GLOSSARY_RE.sub(lambda m: GLOSSARY[m.group(1).lower()], text)
+
+
 def expand_query(question: str) -> str:
     """The question, plus the document's words for the genre terms in it (Swedish synonyms; for an English
     question, the Swedish terms of the glossary)."""

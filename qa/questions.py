@@ -52,7 +52,7 @@ _ASKS_PERSON = re.compile(
     r"\w*(?:direktör\w*|ordförande\w*|chef\w*|råd|rådet|ledamot\w*|sekreterare\w*|handläggare\w*|director|"
     r"chair\w*|head|mayor|commissioner|secretary)\b", re.IGNORECASE)
 # a capitalised pair that is a body or a place, not a person: "Kommunförbundet Stockholms Län"
-_BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|landsting|styrelse|beredning|departement|"
+BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|landsting|styrelse|beredning|departement|"
                         r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ][a-zåäöéü]+\s+)?"
                      r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\b|\b[A-ZÅÄÖ]{2,}\s+[A-ZÅÄÖ]{3,}\b")
@@ -204,7 +204,7 @@ def lacks_person(question: str, best_sentences: list[str]) -> bool:
     they may mention the role ("… stödet till förbundsdirektören"), but not who holds it."""
     if not _ASKS_PERSON.match(question):
         return False
-    return not any(not any(_BODY_WORD.match(w) for w in m.group(0).split())
+    return not any(not any(BODY_WORD.match(w) for w in m.group(0).split())
                    for t in best_sentences for m in _PERSON.finditer(t))
 
 
@@ -218,6 +218,22 @@ def wants_reason(question: str) -> bool:
 _ABOUT = re.compile(r"\b(?:tycker|tyckte|anser|ansåg|säger|sade|sa|skriver|skrev|menar|think|thinks|say|says|said|"
                     r"write|writes|wrote|mention|mentions)\b(?:\s+\S+){0,6}?\s+(?:om|about)\s+(?P<topic>.+?)[?.!\s]*$",
                     re.IGNORECASE)
+
+
+# who is asked to speak: "Vad tycker Stockholms läns landsting om …?", "What did Stockholm County Council say …?"
+_VOICE_SV = re.compile(r"^\s*(?:vad|hur|varför|vilk(?:en|et|a) \w+)\s+(?:tycker|tyckte|säger|sa|sade|anser|ansåg|vill|"
+                       r"ville|föreslår|föreslog|skriver|skrev|svarar|svarade|menar|framför|framförde)\s+"
+                       r"(?P<who>[^?]+?)(?=\s+(?:om|till|i|på|angående|kring|att|när|för|med|inför|gällande|"
+                       r"egentligen|själv|själva|nu)\b|\s*[?.!]|$)", re.IGNORECASE)
+_VOICE_EN = re.compile(r"^\s*(?:what|how|why)\s+(?:does|did|do|would|will|has|have)\s+(?P<who>[^?]+?)\s+(?:say|said|"
+                       r"think|propose|want|write|answer|respond|reply|suggest|argue|mean|feel|state)\b", re.IGNORECASE)
+
+
+def voice_asked(question: str) -> str | None:
+    """Whom a question asks for a position: "Vad tycker Stockholms läns landsting om KSL:s förslag?" ->
+    "Stockholms läns landsting"; "What did Stockholm County Council say …?" -> "Stockholm County Council"."""
+    m = _VOICE_SV.match(question) or _VOICE_EN.match(question)
+    return m.group("who").strip() if m else None
 
 
 def topic_asked(question: str) -> str | None:

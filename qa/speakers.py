@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qa.language import in_swedish_terms
 from qa.passages import Passage
+from qa.questions import BODY_WORD, voice_asked
 from qa.structure import DISSENT_LABEL, ISSUER, PARTIES
 
 _PARTY_ALIASES: dict[str, list[str]] = {
@@ -170,6 +172,29 @@ def speaker_matches(speakers: Iterable[Speaker], actor: str) -> bool:
 def _holds(text: str, pattern: str) -> bool:
     """A party code as written ("(V)" in "Motion av … (V)", not "(v)" of "år(v)"); a name in any case."""
     return pattern in text if pattern.startswith("(") else pattern.lower() in text.lower()
+
+
+# the city or municipality itself speaks through its paper: "Vad tycker staden?" asks for the paper's position
+_ITSELF = re.compile(r"stad|staden|stadens|kommun|kommunen|kommunens", re.IGNORECASE)
+
+
+def silent_body(question: str, actors: Iterable[str]) -> str | None:
+    """A body the question asks for its position that is no voice of the documents (``actors``, their speaker
+    labels): "Vad tycker Stockholms läns landsting om KSL:s förslag?", "What did Stockholm County Council say in its
+    response?" of a case that mentions landstinget but never gives it the word. Its name as the question writes it,
+    else None — also for a person, a party (``unknown_speaker``) or a voice under another name ("tjänstemännen")."""
+    who = voice_asked(question)
+    if not who:
+        return None
+    swedish = in_swedish_terms(who)  # "Stockholm County Council" -> "Stockholm landstinget"
+    bodies = [w for w in re.findall(r"[^\W\d_]+", swedish) if BODY_WORD.match(w) and not _ITSELF.fullmatch(w)]
+    actors = list(actors)
+    if not bodies or mentioned_speakers(f"Vad tycker {swedish}?", actors):
+        return None
+    # the head of the name, without its definite, plural or genitive ending: "landstinget" is a label's "landsting",
+    # "stadsdelsnämnderna" its "stadsdelsnämnd"
+    head = re.sub(r"(?:[aeo]rnas?|ets|et|ens|en|s)$", "", bodies[-1].lower())
+    return None if any(head in a.lower() for a in actors) else who
 
 
 def unknown_speaker(speakers: list[Speaker], passages: list[Passage]) -> str | None:

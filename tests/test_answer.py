@@ -57,6 +57,15 @@ def test_abstains_for_a_party_that_never_speaks(qa):
     assert en.abstained and en.text.startswith("The documents do not answer")
 
 
+def test_abstains_for_a_body_the_paper_mentions_but_never_gives_the_word(qa):
+    """Landstinget is mentioned throughout the case, never as a speaker: what others say of it is not its view."""
+    ans = answer_question(qa, "Vad tycker Stockholms läns landsting om KSL:s förslag till ny organisation?")
+    assert ans.abstained and not ans.citations
+    assert ans.text.endswith("Inget i dem kommer från Stockholms läns landsting.")
+    en = answer_question(qa, "What did Stockholm County Council say in its own response to the KSL remiss?")
+    assert en.abstained and en.text.endswith("Nothing in them comes from Stockholm County Council.")
+
+
 def test_a_party_under_its_later_name_is_found(qa):
     """Folkpartiet (FP) signed the reservation in 2014; a user asks about Liberalerna, its name since 2015."""
     ans = answer_question(qa, "Vad tycker Liberalerna om regional utveckling?")

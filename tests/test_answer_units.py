@@ -279,6 +279,26 @@ def test_the_office_alone_is_the_one_office_that_speaks():
     assert mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two) == []
 
 
+def test_a_body_asked_for_its_view_must_be_a_voice_of_the_documents():
+    from qa.speakers import silent_body
+
+    actors = ["Föredragande borgarrådet Karin Wanngård", "Stadsledningskontoret",
+              "Kommunförbundet Stockholms Län (KSL), remissen i sammanfattning",
+              "Reservation av Moderaterna (M) och Folkpartiet (FP) i kommunstyrelsen (Anna König Jerlmyr)"]
+    assert silent_body("Vad tycker länsstyrelsen om KSL?", actors) == "länsstyrelsen"
+    assert silent_body("Vad säger stadsdelsnämnderna?", actors) == "stadsdelsnämnderna"
+    assert silent_body("What does the county administrative board think?", actors) == \
+        "the county administrative board"
+    # voices, under their own names or others: a body whose members reserved themselves in it, the office, KSL
+    # under its board, the city itself (its paper), a person, the staff of the office
+    for q in ("Vad tycker kommunstyrelsen om remissen?", "Vad tycker stadsledningskontoret?",
+              "Vad föreslår KSL:s styrelse?", "Vad tycker staden om KSL?", "Vad tycker Wanngård om landstinget?",
+              "Vad anser tjänstemännen om styrgrupperna?", "Vad kan hända om landstinget tar över?"):
+        assert silent_body(q, actors) is None, q
+    # the plural of a body that speaks is that body
+    assert silent_body("Vad tycker stadsdelsnämnderna?", actors + ["Stadsdelsnämnden i Skärholmen"]) is None
+
+
 def test_the_subject_a_voice_is_asked_about():
     from qa.questions import topic_asked
 
