@@ -126,12 +126,13 @@ def word_terms(word: str, analyzer: Any) -> list[str]:
     -ing / -ning and such a noun's verb ("förhandla": förhandlingar, "styrning": styra), which Snowball keeps apart."""
     forms = [word, base] if (base := definite_base(word)) else [word]
     terms = [t for form in forms for t in analyzer.terms(form, query=True)]
+    derived: list[str] = []
     for t in [t for t in terms if not is_affix(t)]:
         if t.endswith("ing"):
-            terms += [t[:-3], t[:-4]] if t.endswith("ning") else [t[:-3]]
+            derived += [t[:-3], t[:-4]] if t.endswith("ning") else [t[:-3]]
         else:
-            terms += [t + "ing", t + "ning"]
-    return list(dict.fromkeys(t for t in terms if len(t.lstrip("^$")) >= 3))
+            derived += [t + "ing", t + "ning"]
+    return list(dict.fromkeys(terms + [t for t in derived if len(t) >= 3]))
 
 
 def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:

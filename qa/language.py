@@ -53,6 +53,9 @@ GLOSSARY: dict[str, str] = {
     "propose": "föreslår",
     "proposed": "föreslog föreslår föreslagna",
     "statement": "tjänsteutlåtande yttrande",
+    "opinion": "tjänsteutlåtande yttrande synpunkter",
+    "memo": "promemoria promemorian",
+    "memorandum": "promemoria promemorian",
     "dated": "daterat",
     "signed": "undertecknat underskrift",
     "welfare": "välfärd välfärdsutveckling",
@@ -278,10 +281,8 @@ def glossary_words(question: str) -> list[tuple[str, str]]:
 
 
 def in_swedish_terms(text: str) -> str:
-    """An English text with its genre terms in the documents' Swedish words: "Stockholm County Council" ->
-    "Stockholm landstinget"; a Swedish text as it is."""
-    if detect_language(text) != "en" and detect_language(f"What does {text} say?") != "en":
-        return text
+    """English text with its genre terms in the documents' Swedish words: "Stockholm County Council" ->
+    "Stockholm landstinget" (for a phrase of an English question; ``glossary_words`` tells the language)."""
     return _GLOSSARY_RE.sub(lambda m: GLOSSARY[m.group(1).lower()], text)
 
 

@@ -53,7 +53,7 @@ _ASKS_PERSON = re.compile(
     r"chair\w*|head|mayor|commissioner|secretary)\b", re.IGNORECASE)
 # a capitalised pair that is a body or a place, not a person: "Kommunförbundet Stockholms Län"
 BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|landsting|styrelse|beredning|departement|"
-                        r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
+                       r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ][a-zåäöéü]+\s+)?"
                      r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\b|\b[A-ZÅÄÖ]{2,}\s+[A-ZÅÄÖ]{3,}\b")
 _MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"

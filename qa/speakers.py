@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qa.language import in_swedish_terms
+from qa.language import detect_language, in_swedish_terms
 from qa.passages import Passage
 from qa.questions import BODY_WORD, voice_asked
 from qa.structure import DISSENT_LABEL, ISSUER, PARTIES
@@ -186,7 +186,8 @@ def silent_body(question: str, actors: Iterable[str]) -> str | None:
     who = voice_asked(question)
     if not who:
         return None
-    swedish = in_swedish_terms(who)  # "Stockholm County Council" -> "Stockholm landstinget"
+    # "Stockholm County Council" -> "Stockholm landstinget"
+    swedish = in_swedish_terms(who) if detect_language(question) == "en" else who
     bodies = [w for w in re.findall(r"[^\W\d_]+", swedish) if BODY_WORD.match(w) and not _ITSELF.fullmatch(w)]
     actors = list(actors)
     if not bodies or mentioned_speakers(f"Vad tycker {swedish}?", actors):
