@@ -38,6 +38,7 @@ from qa.passages import Passage
 from qa.questions import (
     answer_type,
     asks_decision,
+    asks_decision_taken,
     asks_who_or_when,
     context_sentence,
     is_comparison,
@@ -413,7 +414,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
     # "Vad beslutade kommunfullmäktige till slut …?" of a paper that proposes a decision: the later outcome is not in it
-    if asks_decision(rewritten) and not any(_decision_taken(qa.index.passages[int(i)]) for i in rows):
+    if asks_decision_taken(rewritten) and not any(_decision_taken(qa.index.passages[int(i)]) for i in rows):
         reason = ("De återger förslag till beslut, inget fattat beslut." if lang == "sv"
                   else "They record proposals for a decision, not a decision taken.")
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,

@@ -255,6 +255,19 @@ def asks_decision(question: str) -> bool:
     return bool(_ASKS_DECISION.search(question))
 
 
+# a decision taken, asked in the past: not "What should the board decide?", "What decision does the memo propose?",
+# "Vad har beredningen beslutat att föreslå?"
+_DECISION_PAST = re.compile(r"\b(?:beslutade|beslöt|beslutat|beslutades|blev beslutet|decided|did (?:\w+ ){0,4}decide|"
+                            r"decision (?:was|were) (?:taken|made))\b(?! (?:att|to) (?:föreslå|propose))",
+                            re.IGNORECASE)
+
+
+def asks_decision_taken(question: str) -> bool:
+    """A question for a decision already taken: "Vad beslutade kommunfullmäktige till slut …?", "What did the city
+    council decide?"; a paper that only proposes one does not answer it."""
+    return asks_decision(question) and bool(_DECISION_PAST.search(question))
+
+
 def wants_example(question: str) -> bool:
     return bool(_ASKS_EXAMPLE.search(question))
 
