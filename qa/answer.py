@@ -226,10 +226,10 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list
     return out[:MAX_QUOTES + 1]
 
 
-def _records_decision(hit: Hit) -> bool:
+def _records_decision(passage: Passage) -> bool:
     """A passage of the part that records a decision or proposes one: "Kommunstyrelsens beslut", "Förslag till
     beslut", "§ 53 … – Beslut"."""
-    return "beslut" in (hit.passage.section or "").lower()
+    return "beslut" in (passage.section or "").lower()
 
 
 # a decision taken, as a paper records one: "Kommunfullmäktige beslutade 28 april 2003 att …", "har beslutat"
@@ -241,9 +241,12 @@ def _decision_taken(passage: Passage) -> bool:
     """A passage that records a decision taken, not one proposed: the part "Kommunstyrelsens beslut" or "§ 53 … –
     Beslut" of a protocol, or a sentence saying a body decided; "Förslag till beslut" and "föreslår att
     kommunstyrelsen beslutar" only propose one."""
-    section = (passage.section or "").lower()
-    return ("beslut" in section and not section.startswith("förslag till beslut")) or \
-        bool(_DECISION_TAKEN.search(passage.text))
+    proposed = (passage.section or "").lower().startswith("förslag till beslut")
+    return (_records_decision(passage) and not proposed) or bool(_DECISION_TAKEN.search(passage.text))
+
+
+def _nothing_from(lang: str, who: str) -> str:
+    return f"Inget i dem kommer från {who}." if lang == "sv" else f"Nothing in them comes from {who}."
 
 
 def _no_answer_text(lang: str, reason: str | None) -> str:
@@ -273,15 +276,17 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     hits = pool[:max(k, CANDIDATE_PASSAGES)]
     shown = hits[:k]
 
+    def refuse(reason: str | None, evidence: Evidence | None = None) -> Answer:
+        """The documents do not answer: why, when a rule knows, and the closest passages."""
+        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
+                      rewritten=rewritten, evidence=evidence)
+
     speakers = mentioned_speakers(expand_query(rewritten), voices(h.passage for h in pool))
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)
     if missing:
-        reason = (f"Inget i dem kommer från {missing}." if lang == "sv"
-                  else f"Nothing in them comes from {missing}.")
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten)
+        return refuse(_nothing_from(lang, missing))
 
     analyzer = qa.index.lexical.analyzer()
     q_terms = [t for t in analyzer.terms(expand_query(rewritten)) if not is_affix(t)]
@@ -292,9 +297,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     silent = silent_body(rewritten, voices(qa.index.passages[int(i)] for i in hit_rows)) \
         if hit_rows is not None else None
     if silent:
-        reason = (f"Inget i dem kommer från {silent}." if lang == "sv" else f"Nothing in them comes from {silent}.")
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten)
+        return refuse(_nothing_from(lang, silent))
     # an English genre term the documents lack in every Swedish wording counts as a word they do not use
     absent = set(absent_terms(rewritten, qa.index.lexical, hit_rows))
     lacking = frozenset(t for english, swedish in glossary_words(rewritten) if english in absent
@@ -306,8 +309,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if unused:
         listed = ", ".join(name_phrases(rewritten, unused))
         reason = f"De nämner inte {listed}." if lang == "sv" else f"They do not mention {listed}."
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten)
+        return refuse(reason)
 
     cands: list[_Candidate] = []
     # the sentence handing the word to a voice answers who spoke and when, not what anyone thinks
@@ -317,13 +319,12 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             text = h.passage.text[a:b]
             # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing; a decision may be short
             # ("Motionen avslås." under "Kommunstyrelsens beslut")
-            short_decision = _records_decision(h) and len(text.split()) >= 2 and text.rstrip().endswith(".")
+            short_decision = _records_decision(h.passage) and len(text.split()) >= 2 and text.rstrip().endswith(".")
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))
     if not cands:
-        return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten)
+        return refuse(None)
     # A sentence is scored with its speaker in front: "KSL ska vara en mötesplats" answers "vad ska KSL vara
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
     texts = [f"{c.hit.passage.actor}: {c.text}" for c in cands]
@@ -337,7 +338,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
     # beslut"), whatever else mentions the matter
-    decided = np.array([1.0 if _records_decision(c.hit) else 0.0 for c in cands]) if asks_decision(rewritten) \
+    decided = np.array([1.0 if _records_decision(c.hit.passage) else 0.0 for c in cands]) if asks_decision(rewritten) \
         else np.zeros(len(cands))
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
               + w["answer_type"] * np.maximum(answer_type(rewritten, texts), decided))
@@ -373,8 +374,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         listed = ", ".join(name_phrases(rewritten, elsewhere))
         reason = (f"Dokumentet som ligger närmast frågan nämner inte {listed}." if lang == "sv"
                   else f"The document closest to the question does not mention {listed}.")
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten)
+        return refuse(reason)
     # a voice asked about a subject its document speaks of, but never in that voice's words: nothing to quote
     # ("Vad tycker Lotta Edholm om gymnasieregionen?" when only the föredragande writes of it)
     # — in every document searched, as the files of one case may hold the voice and the subject apart
@@ -391,8 +391,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                      for w in unvoiced]
             reason = (f"Inget av det som {' och '.join(labels)} skriver nämner {' eller '.join(words)}." if lang == "sv"
                       else f"Nothing {' and '.join(labels)} writes mentions {' or '.join(words)}.")
-            return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                          rewritten=rewritten)
+            return refuse(reason)
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
@@ -401,28 +400,23 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                         absent_words=len(absent_words(rewritten, qa.index.lexical, rows) if lang == "sv"
                                          else absent_terms(rewritten, qa.index.lexical, rows)))
     if should_abstain(evidence, words_checked=words_checked(rewritten, lang)):
-        return Answer(question, _no_answer_text(lang, None), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten, evidence=evidence)
+        return refuse(None, evidence)
 
     if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten, evidence=evidence)
+        return refuse(reason, evidence)
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")
     if lacks_time(rewritten, [cands[int(j)].text for j in order[:TIME_SENTENCES] if cover[int(j)] > 0]):
         reason = "De anger ingen sådan tidpunkt." if lang == "sv" else "They give no such date or time."
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten, evidence=evidence)
+        return refuse(reason, evidence)
     # "Vad beslutade kommunfullmäktige till slut …?" of a paper that proposes a decision: the later outcome is not in it
     if asks_decision_taken(rewritten) and not any(_decision_taken(qa.index.passages[int(i)]) for i in rows):
         reason = ("De återger förslag till beslut, inget fattat beslut." if lang == "sv"
                   else "They record proposals for a decision, not a decision taken.")
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten, evidence=evidence)
+        return refuse(reason, evidence)
     if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]]):
         reason = "De nämner ingen person i den rollen." if lang == "sv" else "They name no one in that role."
-        return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
-                      rewritten=rewritten, evidence=evidence)
+        return refuse(reason, evidence)
 
     chosen = [best]
     if comparison and len(speakers) >= 2:  # each side in its own words: the best sentence of each named speaker
