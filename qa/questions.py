@@ -40,6 +40,15 @@ _ASKS_MONEY = re.compile(
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
+# "Vilken budget …?", "What fee …?": a sum asked for by what it is, not by "hur mycket"
+_ASKS_SUM_BY_NAME = re.compile(r"\b(?:vilken|vilket|vilka|what|which) (?:\w+ )?(?:budget|avgift|medlemsavgift|kostnad|"
+                               r"belopp|summa|pris|fee|cost|price|sum)\b", re.IGNORECASE)
+# a share of something ("Hur stor andel …?", "What share of the budget …?") is answered by a percentage or a fraction
+_ASKS_SHARE = re.compile(r"\b(?:hur stor (?:del|andel)|vilken andel|hur många procent|what (?:share|percentage|"
+                         r"proportion|part)|how (?:large|big) a (?:share|part|proportion)|how many per ?cent)\b",
+                         re.IGNORECASE)
+_SHARE = re.compile(r"\d\s*(?:procent|%|per ?cent)|\b(?:hälften|halva|tredjedel\w*|fjärdedel\w*|femtedel\w*|"
+                    r"tiondel\w*|majoriteten)\b", re.IGNORECASE)
 # "När …?" / "Var och när …?" / "When …?" / "vilket datum" asks for a point in time; "när det gäller …" does not
 _ASKS_TIME = re.compile(r"^\s*(?:\w+ (?:och|and) )?(?:när|when)\b|"
                         r"\b(?:vilket datum|vilken dag|what date|which date|what day)\b", re.IGNORECASE)
@@ -67,7 +76,10 @@ _NOT_AMOUNT = re.compile(r"\d+(?:[:./–-]\d+)+|\b(?:19|20)\d\d\b")
 # Argument runs across sentences: the reason for a claim often stands in the sentence before ("… känns därför inte
 # nödvändigt") or after it ("Givet KSL:s karaktär …"), and the example after the claim it illustrates.
 _ASKS_WHY = re.compile(r"\b(varför|av vilken anledning|av vilka skäl|hur kommer det sig|motiver\w*|why|"
-                       r"for what reason)\b", re.IGNORECASE)
+                       r"for what reason|(?:vilket|vilka) skäl|vilken anledning|(?:skälet|skälen|anledningen|"
+                       r"orsaken|bakgrunden|motivet) (?:till|för|bakom)|what (?:is the )?reasons?|which reasons?|"
+                       r"the reasons? (?:for|behind|given)|reasons? (?:is|are) given|rationale|justification)\b",
+                       re.IGNORECASE)
 _ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|blir|får|måste|stödjer|tycker|anser|"
                           r"is|are|does|do|did|should|will|can|has|have|was|were)\b", re.IGNORECASE)
 # what follows from something ("Vad kan hända om det saknas beslutskraft?"): answered by the claim and the sentence
@@ -98,6 +110,13 @@ _ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stöd
                            r"welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
 _SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|stöd\w*|tillstyrk\w*|utmärkt\w*|"
                          r"naturligt|rimlig\w*)\b", re.IGNORECASE)
+# a sentence giving the reason for the one before ("Bakgrunden är att allt fler KSL-projekt …") says nothing alone
+_REASON_OF_PREVIOUS = re.compile(r"^\s*(?:bakgrunden|skälet|skälen|anledningen|orsaken|motivet)(?: till detta)? "
+                                 r"(?:är|var)\b", re.IGNORECASE)
+# a sentence relaying what the paper under review says ("Rapporten lägger stor vikt på att …") is read with the next
+# one when that one judges it ("Givet KSL:s karaktär … är det svårt att se ett sådant behov."): the voice's own view
+_RELAYS = re.compile(r"^\s*(?:i )?(?:rapporten|remissen|utredningen|förslaget|promemorian|betänkandet|"
+                     r"remisställaren)\b", re.IGNORECASE)
 _ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
 _GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
@@ -180,9 +199,12 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
 
 
 def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
-    """A question about a sum ("vad kostar", "hur stor avgift") or a count ("hur många") whose best sentences hold
-    no such number: the documents do not give it, whatever else they say."""
-    if _ASKS_MONEY.search(question):
+    """A question about a sum ("vad kostar", "hur stor avgift", "vilken budget"), a share ("hur stor andel", "what
+    share") or a count ("hur många") whose best sentences hold no such number: the documents do not give it,
+    whatever else they say."""
+    if _ASKS_SHARE.search(question):
+        return not any(_SHARE.search(t) for t in best_sentences)
+    if _ASKS_MONEY.search(question) or _ASKS_SUM_BY_NAME.search(question):
         return not any(_MONEY.search(t) for t in best_sentences)
     if _ASKS_HOW_MANY.search(question):
         return not any(_amount(t) for t in best_sentences)
@@ -245,9 +267,12 @@ def topic_asked(question: str) -> str | None:
 
 # what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
 # proposed to decide ("Förslag till beslut")
+# how a body voted is its decision; how a party voted ("Hur röstade M?") its reservation, which the paper records
+_BODY_VOTED = (r"\bhur röstade (?:\w+ )?(?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden|styrelsen)\b|"
+               r"\bhow did (?:\w+ ){0,3}(?:council|board|assembly|committee) (?:\w+ )?vote\b")
 _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
-                            r"blev beslutet)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|\bhow did (?:\w+ ){0,4}"
-                            r"decide\b", re.IGNORECASE)
+                            r"blev beslutet|gick omröstningen)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|"
+                            r"\bhow did (?:\w+ ){0,4}decide\b|" + _BODY_VOTED, re.IGNORECASE)
 
 
 def asks_decision(question: str) -> bool:
@@ -257,9 +282,9 @@ def asks_decision(question: str) -> bool:
 
 # a decision taken, asked in the past: not "What should the board decide?", "What decision does the memo propose?",
 # "Vad har beredningen beslutat att föreslå?"
-_DECISION_PAST = re.compile(r"\b(?:beslutade|beslöt|beslutat|beslutades|blev beslutet|decided|did (?:\w+ ){0,4}decide|"
-                            r"decision (?:was|were) (?:taken|made))\b(?! (?:att|to) (?:föreslå|propose))",
-                            re.IGNORECASE)
+_DECISION_PAST = re.compile(r"\b(?:beslutade|beslöt|beslutat|beslutades|blev beslutet|röstade|gick omröstningen|"
+                            r"decided|did (?:\w+ ){0,4}(?:decide|vote)|decision (?:was|were) (?:taken|made))\b"
+                            r"(?! (?:att|to) (?:föreslå|propose))", re.IGNORECASE)
 
 
 def asks_decision_taken(question: str) -> bool:
@@ -285,11 +310,18 @@ def is_comparison(question: str) -> bool:
 def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool) -> str | None:
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
     announces ("… beslutar följande." and the decision) or a next sentence spells out ("Det handlar om …"); the
+    judgement after a sentence that relays the paper under review ("Rapporten lägger stor vikt på …"); the claim
+    before a sentence giving its reason ("Bakgrunden är att …"); the
     reason (the sentence before one that concludes "därför …" or opens with what it says, "Det riskerar …"; or a
     next sentence that gives reasons or goes on from it, "… saknas beslutskraft. Det riskerar att hämma
     tillväxten.") when ``reason`` is wanted; the example after a claim when ``example`` is."""
     if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)):
         return "after"
+    if after is not None and _RELAYS.match(own) and not _RELAYS.match(after) and \
+            (_CRITICAL.search(after) or _SUPPORTIVE.search(after) or _GIVES_REASON.search(after)):
+        return "after"
+    if before is not None and _REASON_OF_PREVIOUS.match(own):
+        return "before"
     if reason and before is not None and (_REFERS_BACK.search(own) or _OPENS_WITH_ANAPHOR.match(own)) \
             and not _GIVES_REASON.search(own):
         return "before"

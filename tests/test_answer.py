@@ -186,6 +186,12 @@ def test_count_money_and_reference_number_questions(qa):
     assert answer_question(qa, "How much will the new KSL organisation cost?").abstained
     assert answer_question(qa, "Hur mycket betalar staden i medlemsavgift till KSL varje år?").abstained
     assert answer_question(qa, "Hur stor är stadens årliga avgift till KSL?").abstained
+    # a sum asked for by what it is, and a share, which a percentage or a fraction answers
+    for q in ("Vilken budget har KSL för konventet?", "What fee does the city pay KSL?",
+              "Hur stor andel av KSL:s resurser går till regional utveckling?",
+              "What share of KSL's budget goes to welfare?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and not ans.citations, q
     assert answer_question(qa, "Vilket diarienummer har ärendet?").text.startswith("002-879/2014 [1]")
     en = answer_question(qa, "What was the deadline for responding to the referral?")
     assert not en.abstained and en.text.startswith("31 oktober 2014 [1]")
@@ -206,8 +212,9 @@ def test_a_when_question_the_documents_give_no_time_for(qa):
     cost = answer_question(qa, "Vad kommer det årliga konventet för Stockholmskommunerna att kosta?")
     assert cost.abstained and "belopp" in cost.text
     # while the signature, which names none of a question's words, dates the paper
-    signed = answer_question(qa, "Vem skrev under utlåtandet och vilket datum?")
-    assert not signed.abstained and "23 oktober 2014" in signed.text
+    for q in ("Vem skrev under utlåtandet och vilket datum?", "Who signed the proposal, and on what date?"):
+        signed = answer_question(qa, q)
+        assert not signed.abstained and "23 oktober 2014" in signed.text, q
 
 
 def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
@@ -218,6 +225,10 @@ def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     assert "inget fattat beslut" in answer_question(qa, "Vad beslutade kommunstyrelsen om remissen?").text
+    # a body's vote is its decision
+    for q in ("Hur röstade fullmäktige om promemorian?", "How did the city council finally vote on the KSL matter?"):
+        ans = answer_question(qa, q)
+        assert ans.abstained and not ans.citations, q
     # what is proposed is answered, however the question words it
     for q in ("Vad föreslår borgarrådsberedningen att kommunstyrelsen ska besluta?",
               "What should the executive board decide?", "What decision does the memo propose?",
@@ -440,3 +451,13 @@ def test_a_protocol_answers_who_moved_what_and_what_was_decided(qa_protocol_and_
     assert ans.abstained and not ans.citations and "förskolan" in ans.text
     ans = answer_question(qa, "Vad tycker Moderaterna om förskolan i Norrby?")
     assert not ans.abstained and "återremitteras" in ans.citations[0].quote
+
+
+def test_a_relayed_claim_is_quoted_with_the_judgement_after_it_and_a_reason_with_its_claim(qa):
+    """"Rapporten lägger stor vikt på att KSL måste bli snabbare …" is the report's claim in the office's words; the
+    office's own view is the next sentence. "Bakgrunden är att …" is the reason of the proposal before it."""
+    ans = answer_question(qa, "Vad säger kontoret om att KSL måste bli snabbare på att fatta beslut?")
+    assert "konsensusbaserad" in ans.text and ans.citations[0].hit.passage.actor == "Stadsledningskontoret"
+    why = answer_question(qa, "What reason is given for strengthening member representation in KSL?")
+    assert "konkreta åtaganden" in why.text and "medlemsrepresentation" in why.text
+

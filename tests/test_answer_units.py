@@ -178,6 +178,28 @@ def test_a_reason_reads_on_into_the_sentence_that_goes_on_from_it():
     assert context_sentence(own, None, after, reason=False, example=False) is None
 
 
+def test_a_relayed_claim_reads_on_into_its_judgement_and_a_reason_back_to_its_claim():
+    from qa.questions import context_sentence
+
+    relayed = "Rapporten lägger t.ex. stor vikt på att KSL måste bli snabbare på att fatta beslut."
+    judged = "Givet KSL:s karaktär som konsensusbaserad samarbetsorganisation är det svårt att se ett sådant behov."
+    assert context_sentence(relayed, None, judged, reason=False, example=False) == "after"
+    assert context_sentence(relayed, None, "Rapporten föreslår också ett konvent.", reason=False,
+                            example=False) is None
+    reason = "Bakgrunden är att allt fler KSL-projekt leder fram till konkreta åtaganden för kommunerna."
+    claim = "Därutöver föreslås en förstärkt medlemsrepresentation."
+    assert context_sentence(reason, claim, None, reason=False, example=False) == "before"
+
+
+def test_a_share_is_answered_by_a_percentage_or_a_fraction():
+    from qa.questions import lacks_quantity
+
+    q = "Hur stor andel av budgeten går till regional utveckling?"
+    assert lacks_quantity(q, ["KSL:s resurser bör främst fokuseras på välfärdsutveckling."])
+    assert not lacks_quantity(q, ["Omkring 40 procent av budgeten går till regional utveckling."])
+    assert not lacks_quantity("What share goes to welfare?", ["Hälften går till välfärd."])
+
+
 def test_swedish_names_in_english_questions():
     from qa.language import is_swedish_name
 
