@@ -267,9 +267,13 @@ def topic_asked(question: str) -> str | None:
 
 # what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
 # proposed to decide ("Förslag till beslut")
-# how a body voted is its decision; how a party voted ("Hur röstade M?") its reservation, which the paper records
-_BODY_VOTED = (r"\bhur röstade (?:\w+ )?(?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden|styrelsen)\b|"
-               r"\bhow did (?:\w+ ){0,3}(?:council|board|assembly|committee) (?:\w+ )?vote\b")
+_BODIES = r"(?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden|styrelsen|\w+styrelse|\w+nämnden)"
+_BODIES_EN = r"(?:council|board|assembly|committee)"
+# how a body voted is its decision, and so is whether it adopted something ("Antog styrelsen …?", "Did the board
+# adopt …?"); how a party voted ("Hur röstade M?") is its reservation, which the paper records
+_BODY_VOTED = (rf"\bhur röstade (?:\w+ )?{_BODIES}\b|\bhow did (?:\w+ ){{0,3}}{_BODIES_EN} (?:\w+ )?vote\b|"
+               rf"^\s*(?:antog|godkände|fastställde|biföll|avslog) (?:\w+ )?{_BODIES}\b|"
+               rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:adopt|approve|accept|reject|pass)\b")
 _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
                             r"blev beslutet|gick omröstningen)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|"
                             r"\bhow did (?:\w+ ){0,4}decide\b|" + _BODY_VOTED, re.IGNORECASE)
@@ -283,7 +287,9 @@ def asks_decision(question: str) -> bool:
 # a decision taken, asked in the past: not "What should the board decide?", "What decision does the memo propose?",
 # "Vad har beredningen beslutat att föreslå?"
 _DECISION_PAST = re.compile(r"\b(?:beslutade|beslöt|beslutat|beslutades|blev beslutet|röstade|gick omröstningen|"
-                            r"decided|did (?:\w+ ){0,4}(?:decide|vote)|decision (?:was|were) (?:taken|made))\b"
+                            r"antog|godkände|fastställde|biföll|avslog|decided|"
+                            r"did (?:[\w'’]+ ){0,4}(?:decide|vote|adopt|approve|accept|reject|pass)|"
+                            r"decision (?:was|were) (?:taken|made))\b"
                             r"(?! (?:att|to) (?:föreslå|propose))", re.IGNORECASE)
 
 

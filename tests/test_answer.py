@@ -225,10 +225,13 @@ def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     assert "inget fattat beslut" in answer_question(qa, "Vad beslutade kommunstyrelsen om remissen?").text
-    # a body's vote is its decision
-    for q in ("Hur röstade fullmäktige om promemorian?", "How did the city council finally vote on the KSL matter?"):
+    # a body's vote is its decision, and whether it adopted something
+    for q in ("Hur röstade fullmäktige om promemorian?", "How did the city council finally vote on the KSL matter?",
+              "Did KSL's board adopt the new organisation?", "Antog kommunstyrelsen promemorian?"):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
+    # while a party's stance is its reservation's proposal
+    assert "delvis godkänna" in answer_question(qa, "Godkände M och FP promemorian?").text
     # what is proposed is answered, however the question words it
     for q in ("Vad föreslår borgarrådsberedningen att kommunstyrelsen ska besluta?",
               "What should the executive board decide?", "What decision does the memo propose?",
