@@ -43,10 +43,10 @@ _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
 # "Vilken budget …?", "What fee …?": a sum asked for by what it is, not by "hur mycket"
 _ASKS_SUM_BY_NAME = re.compile(r"\b(?:vilken|vilket|vilka|what|which) (?:\w+ )?(?:budget|avgift|medlemsavgift|kostnad|"
                                r"belopp|summa|pris|fee|cost|price|sum)\b", re.IGNORECASE)
-# a share of something ("Hur stor andel …?", "What share of the budget …?") is answered by a percentage or a fraction
+# a share of something ("Hur stor andel …?", "What share of the budget …?") is answered by a percentage or a fraction;
+# "What part does KSL play?" asks for no share
 _ASKS_SHARE = re.compile(r"\b(?:hur stor (?:del|andel)|vilken andel|hur många procent|what (?:share|percentage|"
-                         r"proportion|part)|how (?:large|big) a (?:share|part|proportion)|how many per ?cent)\b",
-                         re.IGNORECASE)
+                         r"proportion)|how (?:large|big) a (?:share|proportion)|how many per ?cent)\b", re.IGNORECASE)
 _SHARE = re.compile(r"\d\s*(?:procent|%|per ?cent)|\b(?:hälften|halva|tredjedel\w*|fjärdedel\w*|femtedel\w*|"
                     r"tiondel\w*|majoriteten)\b", re.IGNORECASE)
 # "När …?" / "Var och när …?" / "When …?" / "vilket datum" asks for a point in time; "när det gäller …" does not
