@@ -162,6 +162,7 @@ GLOSSARY: dict[str, str] = {
     # reform papers strengthen and could usefully do things: "förstärkt", "kan med fördel"
     **{w: "förstärkt förstärka stärka" for w in ("strengthen", "strengthened", "strengthening", "stronger")},
     "usefully": "med fördel",
+    **{w: "ersätta ersättas ersätts" for w in ("replace", "replaced", "replacing", "replaces")},
     "could benefit": "med fördel",
     "decision-making": "beslutsfattande beslutskraft",
     "negotiate": "förhandla förhandlingar",

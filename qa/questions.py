@@ -86,7 +86,8 @@ _ASKS_YES_NO = re.compile(r"\s*(är|ska|skall|kan|bör|behöver|finns|har|vill|b
 # that goes on from it ("… saknas beslutskraft. Det riskerar att hämma tillväxten."), as a reason is
 _ASKS_CONSEQUENCE = re.compile(r"\b(vad (?:kan|skulle|kommer att) (?:hända|ske|bli följden)|vad händer|vad sker|"
                                r"följd\w*|konsekvens\w*|effekte[rn]\w*|leda till|leder till|riskera\w*|"
-                               r"what (?:can|could|would|will) happen|what happens|consequences?|lead to|result in)\b",
+                               r"what (?:can|could|would|will) happen|what happens|consequences?|lead to|result in|"
+                               r"(?:vad är|vilken är) (?:faran|risken)|(?:the|what) (?:danger|risk)s?)\b",
                                re.IGNORECASE)
 _ASKS_EXAMPLE = re.compile(r"\b(exempel\w*|example\w*|for instance)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(därför|således|alltså|därmed|av den anledningen|av det skälet)\b", re.IGNORECASE)
@@ -101,9 +102,9 @@ _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgru
                            r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
                            re.IGNORECASE)
 # Users ask for positions: an objection is worded with reservations and negations, support with approval.
-_ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|"
+_ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|klag\w*|"
                              r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
-                             r"worr\w*|doubt\w*|against|disagree\w*)\b", re.IGNORECASE)
+                             r"worr\w*|doubt\w*|against|disagree\w*|complain\w*)\b", re.IGNORECASE)
 _CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
                        r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
 _ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|agree\w*|support\w*|"
@@ -275,8 +276,8 @@ _BODY_VOTED = (rf"\bhur röstade (?:\w+ )?{_BODIES}\b|\bhow did (?:\w+ ){{0,3}}{
                rf"^\s*(?:antog|godkände|fastställde|biföll|avslog) (?:\w+ )?{_BODIES}\b|"
                rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:adopt|approve|accept|reject|pass)\b")
 _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
-                            r"blev beslutet|gick omröstningen)\b|\bwhat (?:\w+ ){0,5}(?:decided?|decision)\b|"
-                            r"\bhow did (?:\w+ ){0,4}decide\b|" + _BODY_VOTED, re.IGNORECASE)
+                            r"blev beslutet|gick omröstningen)\b|\bwhat (?:[\w'’]+ ){0,5}(?:decided?|decision)\b|"
+                            r"\bhow did (?:[\w'’]+ ){0,4}decide\b|" + _BODY_VOTED, re.IGNORECASE)
 
 
 def asks_decision(question: str) -> bool:

@@ -225,9 +225,10 @@ def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     assert "inget fattat beslut" in answer_question(qa, "Vad beslutade kommunstyrelsen om remissen?").text
-    # a body's vote is its decision, and whether it adopted something
+    # a body's vote is its decision, and whether it adopted something; an English possessive is a word too
     for q in ("Hur röstade fullmäktige om promemorian?", "How did the city council finally vote on the KSL matter?",
-              "Did KSL's board adopt the new organisation?", "Antog kommunstyrelsen promemorian?"):
+              "Did KSL's board adopt the new organisation?", "Antog kommunstyrelsen promemorian?",
+              "What did KSL's board finally decide about the new organisation?"):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     # while a party's stance is its reservation's proposal
@@ -463,4 +464,14 @@ def test_a_relayed_claim_is_quoted_with_the_judgement_after_it_and_a_reason_with
     assert "konsensusbaserad" in ans.text and ans.citations[0].hit.passage.actor == "Stadsledningskontoret"
     why = answer_question(qa, "What reason is given for strengthening member representation in KSL?")
     assert "konkreta åtaganden" in why.text and "medlemsrepresentation" in why.text
+
+
+def test_a_danger_asks_for_what_follows_and_a_replacement_is_found_in_swedish(qa):
+    """"What's the danger if …?" asks what follows ("Det riskerar att på sikt tydligt hämma den regionala
+    tillväxten."), as "Vad kan hända om …?" does; "replace" is "ersättas" in the paper."""
+    for q in ("What's the danger if the county keeps lacking regional decision power?",
+              "Vad är risken med att länet saknar regional beslutskraft?"):
+        assert "tillväxten" in answer_question(qa, q).text, q
+    replaced = answer_question(qa, "What would replace the current committees in KSL?")
+    assert "politiska styrgrupper" in replaced.text
 
