@@ -33,16 +33,16 @@ _DNR = re.compile(r"\bDnr:?\s*([\w./-]*\d[\w./-]*)", re.IGNORECASE)
 _ASKS_PARTY = re.compile(r"\b(vilket parti|vilka partier|partitillhörighet|which party|what party|parties)\b",
                          re.IGNORECASE)
 _ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b", re.IGNORECASE)
-# the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner"
+# the answer is a sum of money, or a count, whatever else the sentence says: "vad kostar", "hur många kommuner";
+# a sum is also asked for by what it is, not by "hur mycket": "Vilken budget …?", "What fee …?"
 _ASKS_MONEY = re.compile(
-    r"\b(vad kostar|vad kostade|vad (?:kommer|ska|skulle|beräknas) .* kosta|what (?:does|will|would) .* cost|"
+    r"\b((?:vilken|vilket|vilka|what|which) (?:\w+ )?(?:budget|avgift|medlemsavgift|kostnad|belopp|summa|pris|fee|"
+    r"cost|price|sum)\b|vad kostar|vad kostade|vad (?:kommer|ska|skulle|beräknas) .* kosta|"
+    r"what (?:does|will|would) .* cost|"
     r"(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
-# "Vilken budget …?", "What fee …?": a sum asked for by what it is, not by "hur mycket"
-_ASKS_SUM_BY_NAME = re.compile(r"\b(?:vilken|vilket|vilka|what|which) (?:\w+ )?(?:budget|avgift|medlemsavgift|kostnad|"
-                               r"belopp|summa|pris|fee|cost|price|sum)\b", re.IGNORECASE)
 # a share of something ("Hur stor andel …?", "What share of the budget …?") is answered by a percentage or a fraction;
 # "What part does KSL play?" asks for no share
 _ASKS_SHARE = re.compile(r"\b(?:hur stor (?:del|andel)|vilken andel|hur många procent|what (?:share|percentage|"
@@ -205,7 +205,7 @@ def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
     whatever else they say."""
     if _ASKS_SHARE.search(question):
         return not any(_SHARE.search(t) for t in best_sentences)
-    if _ASKS_MONEY.search(question) or _ASKS_SUM_BY_NAME.search(question):
+    if _ASKS_MONEY.search(question):
         return not any(_MONEY.search(t) for t in best_sentences)
     if _ASKS_HOW_MANY.search(question):
         return not any(_amount(t) for t in best_sentences)
@@ -272,9 +272,11 @@ _BODIES = r"(?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden|styrelse
 _BODIES_EN = r"(?:council|board|assembly|committee)"
 # how a body voted is its decision, and so is whether it adopted something ("Antog styrelsen …?", "Did the board
 # adopt …?"); how a party voted ("Hur röstade M?") is its reservation, which the paper records
+_ADOPTED = "antog|godkände|fastställde|biföll|avslog"  # what a body did with a matter, in the past
+_ADOPT_EN = "adopt|approve|accept|reject|pass"  # after "did"
 _BODY_VOTED = (rf"\bhur röstade (?:\w+ )?{_BODIES}\b|\bhow did (?:\w+ ){{0,3}}{_BODIES_EN} (?:\w+ )?vote\b|"
-               rf"^\s*(?:antog|godkände|fastställde|biföll|avslog) (?:\w+ )?{_BODIES}\b|"
-               rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:adopt|approve|accept|reject|pass)\b")
+               rf"^\s*(?:{_ADOPTED}) (?:\w+ )?{_BODIES}\b|"
+               rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:{_ADOPT_EN})\b")
 _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
                             r"blev beslutet|gick omröstningen)\b|\bwhat (?:[\w'’]+ ){0,5}(?:decided?|decision)\b|"
                             r"\bhow did (?:[\w'’]+ ){0,4}decide\b|" + _BODY_VOTED, re.IGNORECASE)
@@ -288,8 +290,7 @@ def asks_decision(question: str) -> bool:
 # a decision taken, asked in the past: not "What should the board decide?", "What decision does the memo propose?",
 # "Vad har beredningen beslutat att föreslå?"
 _DECISION_PAST = re.compile(r"\b(?:beslutade|beslöt|beslutat|beslutades|blev beslutet|röstade|gick omröstningen|"
-                            r"antog|godkände|fastställde|biföll|avslog|decided|"
-                            r"did (?:[\w'’]+ ){0,4}(?:decide|vote|adopt|approve|accept|reject|pass)|"
+                            rf"{_ADOPTED}|decided|did (?:[\w'’]+ ){{0,4}}(?:decide|vote|{_ADOPT_EN})|"
                             r"decision (?:was|were) (?:taken|made))\b"
                             r"(?! (?:att|to) (?:föreslå|propose))", re.IGNORECASE)
 

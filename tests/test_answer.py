@@ -474,4 +474,3 @@ def test_a_danger_asks_for_what_follows_and_a_replacement_is_found_in_swedish(qa
         assert "tillväxten" in answer_question(qa, q).text, q
     replaced = answer_question(qa, "What would replace the current committees in KSL?")
     assert "politiska styrgrupper" in replaced.text
-
