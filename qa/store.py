@@ -142,6 +142,7 @@ def write_lock(index_dir: Path) -> Iterator[None]:
         f.truncate()
         f.write(f"pid {os.getpid()}")
         f.flush()
+        _sweep_leftovers(index_dir)  # a killed build's leftovers go even when this run has nothing to write
         try:
             yield
         finally:
@@ -184,11 +185,17 @@ def write_generation(index_dir: Path, manifest: dict[str, Any], passages: list[P
     for old in index_dir.glob("gen-*"):
         if old.name != gen.name:
             shutil.rmtree(old, ignore_errors=True)
+    _sweep_leftovers(index_dir)
+    return gen
+
+
+def _sweep_leftovers(index_dir: Path) -> None:
+    """Remove what builds killed midway left: half-written generations and pointers they never switched to. Only
+    the holder of the write lock calls this, so none of it belongs to a live build."""
     for stale in index_dir.glob(".tmp-gen-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in index_dir.glob(".CURRENT.*"):  # pointers of builds killed before they switched
+    for stale in index_dir.glob(".CURRENT.*"):
         stale.unlink(missing_ok=True)
-    return gen
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:

@@ -231,6 +231,17 @@ def test_killed_indexer_leaves_previous_index_and_rerun_completes(settings, fake
     assert len(list(settings.index_dir.glob("gen-*"))) == 1
 
 
+def test_a_killed_builds_leftovers_go_even_when_nothing_changed(settings, fake_embedder):
+    """A build killed after it switched to its generation but before it swept leaves a half-written folder of an
+    earlier attempt; the next run, with nothing to write, still removes it."""
+    service.index_corpus(settings, fake_embedder, log=_quiet)
+    (settings.index_dir / ".tmp-gen-000009-1").mkdir()
+    (settings.index_dir / ".CURRENT.1").write_text("gen-000009\n", encoding="utf-8")
+    report = service.index_corpus(settings, fake_embedder, log=_quiet)
+    assert report.passages and not list(settings.index_dir.glob(".tmp-*"))
+    assert not list(settings.index_dir.glob(".CURRENT.*"))
+
+
 def test_second_indexer_gets_the_lock_message(cli_env, driver, capsys):
     (cli_env.corpus_dir / "ny.txt").write_text("Nämnden vill bygga en simhall.\n", encoding="utf-8")
     first = driver("embed")
