@@ -32,7 +32,7 @@ from qa.abstention import (
 )
 from qa.conversation import prepare_turn
 from qa.embedding import sentence_encoder
-from qa.language import GLOSSARY, expand_query, glossary_words, is_swedish_name
+from qa.language import GLOSSARY, expand_query, glossary_words, in_swedish_terms, is_swedish_name
 from qa.lexical import is_affix
 from qa.passages import Passage
 from qa.questions import (
@@ -46,6 +46,7 @@ from qa.questions import (
     lacks_quantity,
     lacks_time,
     lead_fact,
+    set_aside,
     topic_asked,
     wants_example,
     wants_reason,
@@ -143,12 +144,38 @@ def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None =
     return {t: (w or (top if lang == "sv" or t in lacking else 0.0)) for t, w in known.items()}
 
 
+def _as_written(qa: Any, question: str, weights: dict[str, float], rows: np.ndarray | None) -> dict[str, float]:
+    """An English question's own words meet the Swedish documents only as written, where the Swedish stemmer bends
+    them: "give" stems to giv and would meet "Givet", "roles" to rol. Such a word's term becomes the word itself
+    ("=give", ``Analyzer.literals``), weighing what its term did when a passage of ``rows`` has the word, else
+    nothing; a word the stemmer leaves whole ("KSL", "regional", "Wanngård") and the glossary's Swedish words keep
+    their terms."""
+    analyzer = qa.index.lexical.analyzer()
+    swedish = set(analyzer.terms(" ".join(sv for _, sv in glossary_words(question))))
+    out = dict(weights)
+    searched: list[set[str]] | None = None
+    for word, literal in zip(analyzer.words(question), analyzer.literals(question), strict=True):
+        bent = [t for t in analyzer.terms(word) if t in weights and t not in swedish and t != literal[1:]] \
+            if word.isalpha() else []  # "KSL:s", "2015-2018" are no English words
+        if not bent:
+            continue
+        if searched is None:
+            passages = qa.index.passages if rows is None else [qa.index.passages[int(i)] for i in rows]
+            searched = [set(analyzer.literals(p.text)) for p in passages]
+        for t in bent:
+            out.pop(t, None)
+        out[literal] = max(weights[t] for t in bent) if any(literal in words for words in searched) else 0.0
+    return out
+
+
 def _coverage(analyzer: Any, text: str, weights: dict[str, float]) -> float:
-    """Share of the question's (idf-weighted) terms found in ``text``."""
+    """Share of the question's (idf-weighted) terms found in ``text`` (terms, and words as written: ``_as_written``)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
     have = set(analyzer.terms(text))
+    if any(t.startswith("=") for t in weights):
+        have.update(analyzer.literals(text))
     return sum(w for t, w in weights.items() if t in have) / total
 
 
@@ -303,6 +330,16 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     lacking = frozenset(t for english, swedish in glossary_words(rewritten) if english in absent
                         for t in analyzer.terms(swedish))
     weights = _idf_weights(qa, q_terms, lang, hit_rows, lacking)
+    if lang == "en":
+        weights = _as_written(qa, rewritten, weights, hit_rows)
+    # what the question sets aside ("Apart from welfare, …") is not asked for: its words earn nothing
+    aside = set_aside(rewritten)
+    aside_terms = set(analyzer.terms(in_swedish_terms(aside) if lang == "en" else aside)) if aside else set()
+    weights = {t: 0.0 if t in aside_terms else w for t, w in weights.items()}
+    comparison = is_comparison(rewritten)
+    if comparison and len(speakers) >= 2:  # each side is quoted on the subject: naming the other side is no answer
+        named = set(analyzer.terms(" ".join(p for sp in speakers for p in sp.patterns)))
+        weights = {t: 0.0 if t in named else w for t, w in weights.items()}
     unused = missing_names(rewritten, qa.index.lexical)
     if lang == "en":  # an English question's capitalised words ("Left Party") are mostly no Swedish names
         unused = [n for n in unused if is_swedish_name(n, rewritten)]
@@ -345,7 +382,6 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
-    comparison = is_comparison(rewritten)
 
     # Among many documents every word stands somewhere; what counts is the documents the answer would quote: those
     # that contain every name and party the question uses ("Lotta Edholm", "KSL", "Liberalerna" as FP; in an English

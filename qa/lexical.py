@@ -74,6 +74,11 @@ class Analyzer:
             out.extend(cached)
         return out
 
+    def literals(self, text: str) -> list[str]:
+        """The words as written, folded and marked ("Givet" -> "=givet"): what an English question's words must meet
+        where the Swedish stemmer would bend them ("give" stems to giv, as "Givet" does)."""
+        return ["=" + w.translate(_FOLD) for w in self.words(text)]
+
     def _word_terms(self, w: str, query: bool) -> tuple[str, ...]:
         digits = any(c.isdigit() for c in w)
         if not digits:

@@ -107,20 +107,26 @@ _ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig
                              r"worr\w*|doubt\w*|against|disagree\w*|complain\w*)\b", re.IGNORECASE)
 _CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
                        r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
-_ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|agree\w*|support\w*|"
-                           r"welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
+_ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|tillstyrk\w*|agree\w*|"
+                           r"support\w*|endorse\w*|back(?:s|ed)?|welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
 _SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|stöd\w*|tillstyrk\w*|utmärkt\w*|"
                          r"naturligt|rimlig\w*)\b", re.IGNORECASE)
 # a sentence giving the reason for the one before ("Bakgrunden är att allt fler KSL-projekt …") says nothing alone
 _REASON_OF_PREVIOUS = re.compile(r"^\s*(?:bakgrunden|skälet|skälen|anledningen|orsaken|motivet)(?: till detta)? "
                                  r"(?:är|var)\b", re.IGNORECASE)
+# a voice's stance ("Stadsledningskontoret välkomnar att KSL ser över …") is justified by the next sentence when that
+# one says what matters or what for ("Det är viktigt att … för att ge mesta möjliga mervärde …"): why it holds the view
+_JUSTIFIES = re.compile(r"^\s*det är (?:viktigt|nödvändigt|angeläget|avgörande|centralt|väsentligt|"
+                        r"önskvärt|rimligt|naturligt)\b", re.IGNORECASE)
 # a sentence relaying what the paper under review says ("Rapporten lägger stor vikt på att …") is read with the next
 # one when that one judges it ("Givet KSL:s karaktär … är det svårt att se ett sådant behov."): the voice's own view
 _RELAYS = re.compile(r"^\s*(?:i )?(?:rapporten|remissen|utredningen|förslaget|promemorian|betänkandet|"
                      r"remisställaren)\b", re.IGNORECASE)
 _ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
 _GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
-_COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|compare|differ|difference|versus|vs)\b",
+_COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|(?:överens|eniga) om|"
+                         r"samma (?:uppfattning|syn|linje)|compare|differ|difference|versus|vs|agree (?:on|about)|"
+                         r"disagree)\b",
                          re.IGNORECASE)
 
 
@@ -190,6 +196,8 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
     elif _ASKS_COUNT.search(question):
         noun = _counted(question)
         return np.array([1.0 if _amount(t, noun) else 0.0 for t in texts])
+    elif _COMPARISON.search(question):  # "Do X and Y agree on …?": each side on the subject, not any approval
+        return np.zeros(len(texts))
     elif _ASKS_CRITICISM.search(question):
         pattern = _CRITICAL
     elif _ASKS_SUPPORT.search(question):
@@ -266,6 +274,22 @@ def topic_asked(question: str) -> str | None:
     return m.group("topic") if m else None
 
 
+# what a question sets aside ("Apart from welfare, what …?", "Vad vill kontoret prioritera förutom välfärden?"): the
+# answer is something else, so the words for it earn a sentence nothing (a sentence may list it beside the answer)
+_ASIDE = r"(?:apart from|aside from|besides|other than|except(?: for)?|förutom|utöver|bortsett från)"
+# fronted and closed by a comma, or closing the question in a few words ("Vad vill kontoret prioritera förutom
+# välfärden?"); in mid-question the phrase has no clear end ("utöver landstinget arbetar med …")
+_SET_ASIDE = re.compile(rf"^\s*{_ASIDE}\s+(?P<front>[^,?;]+),|\b{_ASIDE}\s+(?P<end>(?:[\w:'’-]+\s+){{0,3}}[\w:'’-]+)"
+                        r"\s*\?\s*$", re.IGNORECASE)
+
+
+def set_aside(question: str) -> str | None:
+    """"Apart from the county council and the county administrative board, which organisations …?" -> "the county
+    council and the county administrative board"; None when the question sets nothing aside."""
+    m = _SET_ASIDE.search(question)
+    return (m.group("front") or m.group("end")).strip() if m else None
+
+
 # what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
 # proposed to decide ("Förslag till beslut")
 _BODIES = r"(?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden|styrelsen|\w+styrelse|\w+nämnden)"
@@ -277,9 +301,14 @@ _ADOPT_EN = "adopt|approve|accept|reject|pass"  # after "did"
 _BODY_VOTED = (rf"\bhur röstade (?:\w+ )?{_BODIES}\b|\bhow did (?:\w+ ){{0,3}}{_BODIES_EN} (?:\w+ )?vote\b|"
                rf"^\s*(?:{_ADOPTED}) (?:\w+ )?{_BODIES}\b|"
                rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:{_ADOPT_EN})\b")
+# when a body decided is asked for its decision too: "On what date did the board decide this?", "När beslutade
+# kommunstyrelsen i ärendet?" — a paper that only proposes one does not date it (a party's vote is its reservation)
+_DECIDED_WHEN = (rf"\b(?:when|(?:on )?(?:what|which) (?:date|day)) did (?:[\w'’]+ ){{0,4}}{_BODIES_EN} (?:\w+ )?"
+                 rf"(?:decide|vote|{_ADOPT_EN})\b|\bnär (?:beslutade|beslöt|röstade|{_ADOPTED}) "
+                 rf"(?:[\w:'’]+ )?{_BODIES}\b")
 _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
                             r"blev beslutet|gick omröstningen)\b|\bwhat (?:[\w'’]+ ){0,5}(?:decided?|decision)\b|"
-                            r"\bhow did (?:[\w'’]+ ){0,4}decide\b|" + _BODY_VOTED, re.IGNORECASE)
+                            r"\bhow did (?:[\w'’]+ ){0,4}decide\b|" + _BODY_VOTED + "|" + _DECIDED_WHEN, re.IGNORECASE)
 
 
 def asks_decision(question: str) -> bool:
@@ -290,7 +319,7 @@ def asks_decision(question: str) -> bool:
 # a decision taken, asked in the past: not "What should the board decide?", "What decision does the memo propose?",
 # "Vad har beredningen beslutat att föreslå?"
 _DECISION_PAST = re.compile(r"\b(?:beslutade|beslöt|beslutat|beslutades|blev beslutet|röstade|gick omröstningen|"
-                            rf"{_ADOPTED}|decided|did (?:[\w'’]+ ){{0,4}}(?:decide|vote|{_ADOPT_EN})|"
+                            rf"{_ADOPTED}|decided|did (?:[\w'’]+ ){{0,5}}(?:decide|vote|{_ADOPT_EN})|"
                             r"decision (?:was|were) (?:taken|made))\b"
                             r"(?! (?:att|to) (?:föreslå|propose))", re.IGNORECASE)
 
@@ -321,8 +350,8 @@ def context_sentence(own: str, before: str | None, after: str | None, reason: bo
     judgement after a sentence that relays the paper under review ("Rapporten lägger stor vikt på …"); the claim
     before a sentence giving its reason ("Bakgrunden är att …"); the
     reason (the sentence before one that concludes "därför …" or opens with what it says, "Det riskerar …"; or a
-    next sentence that gives reasons or goes on from it, "… saknas beslutskraft. Det riskerar att hämma
-    tillväxten.") when ``reason`` is wanted; the example after a claim when ``example`` is."""
+    next sentence that gives reasons, goes on from it, "… saknas beslutskraft. Det riskerar att hämma
+    tillväxten.", or justifies it, "… välkomnar att KSL ser över … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is."""
     if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)):
         return "after"
     if after is not None and _RELAYS.match(own) and not _RELAYS.match(after) and \
@@ -333,7 +362,8 @@ def context_sentence(own: str, before: str | None, after: str | None, reason: bo
     if reason and before is not None and (_REFERS_BACK.search(own) or _OPENS_WITH_ANAPHOR.match(own)) \
             and not _GIVES_REASON.search(own):
         return "before"
-    if after is not None and (reason and (_GIVES_REASON.search(after) or _OPENS_WITH_ANAPHOR.match(after)) or
+    if after is not None and (reason and (_GIVES_REASON.search(after) or _OPENS_WITH_ANAPHOR.match(after)
+                                          or _JUSTIFIES.match(after)) or
                               example and _GIVES_EXAMPLE.search(after) and not _GIVES_EXAMPLE.search(own)):
         return "after"
     return None

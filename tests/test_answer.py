@@ -228,7 +228,10 @@ def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
     # a body's vote is its decision, and whether it adopted something; an English possessive is a word too
     for q in ("Hur röstade fullmäktige om promemorian?", "How did the city council finally vote on the KSL matter?",
               "Did KSL's board adopt the new organisation?", "Antog kommunstyrelsen promemorian?",
-              "What did KSL's board finally decide about the new organisation?"):
+              "What did KSL's board finally decide about the new organisation?",
+              # when it decided is asked for a decision too
+              "When did the city executive board decide on the KSL consultation?",
+              "När beslutade kommunstyrelsen om remissen?"):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     # while a party's stance is its reservation's proposal
@@ -474,3 +477,40 @@ def test_a_danger_asks_for_what_follows_and_a_replacement_is_found_in_swedish(qa
         assert "tillväxten" in answer_question(qa, q).text, q
     replaced = answer_question(qa, "What would replace the current committees in KSL?")
     assert "politiska styrgrupper" in replaced.text
+
+
+def test_an_english_word_meets_the_swedish_text_only_as_written(qa):
+    """The Swedish stemmer makes "give" giv, as it makes "Givet": an English question asking what the office gives as
+    examples is not answered with "Givet KSL:s karaktär …", nor with an answer about anything the stem meets."""
+    ans = answer_question(qa, "What examples of roles does the city executive office give for KSL?")
+    assert "omvärldsbevakning" in ans.text and "Givet" not in ans.text
+
+
+def test_a_stance_is_quoted_with_the_sentence_that_justifies_it(qa):
+    """"Stadsledningskontoret välkomnar att KSL ser över …" is followed by why: "Det är viktigt att med viss
+    regelbundenhet se över sina mål …"."""
+    ans = answer_question(qa, "Varför är stadsledningskontoret positivt till att KSL ser över sina arbetsformer?")
+    assert "välkomnar" in ans.text and "regelbundenhet" in ans.text
+
+
+def test_stance_verbs_and_agreement_between_two_voices(qa):
+    """"support" is "tillstyrker" in the genre; whether two voices agree on something is each one's words on it, not
+    one voice's remark that it agrees with the other on something else."""
+    backed = answer_question(qa, "Did the borgarrådsberedning support the proposal of the presenting commissioner?")
+    assert "tillstyrker föredragande borgarrådets förslag" in backed.citations[0].quote
+    both = answer_question(qa, "Do the reservation and the city executive office agree on what KSL should focus on?")
+    assert "fokuseras på välfärdsutveckling" in both.text
+    assert {c.hit.passage.actor.split()[0] for c in both.citations} == {"Reservation", "Stadsledningskontoret"}
+
+
+def test_what_a_question_sets_aside_earns_a_sentence_nothing(qa):
+    """"Apart from the county council and the county administrative board, who else …?" asks for the others: the
+    sentence naming the two is not the answer for naming them."""
+    from qa.questions import set_aside
+
+    ans = answer_question(qa, "Apart from the county council and the county administrative board, who else works on "
+                              "regional development according to the office?")
+    assert "Mälardalsrådet" in ans.text or "andra aktörer" in ans.citations[0].quote
+    assert set_aside("Förutom konventet, vad föreslår KSL?") == "konventet"
+    assert set_aside("Vad vill kontoret prioritera förutom välfärden?") == "välfärden"
+    assert set_aside("Vilka organisationer utöver landstinget arbetar med regional utveckling?") is None
