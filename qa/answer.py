@@ -145,37 +145,34 @@ def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None =
 
 
 def _as_written(qa: Any, question: str, weights: dict[str, float], rows: np.ndarray | None) -> dict[str, float]:
-    """An English question's own words meet the Swedish documents only as written, where the Swedish stemmer bends
-    them: "give" stems to giv and would meet "Givet", "roles" to rol. Such a word's term becomes the word itself
-    ("=give", ``Analyzer.literals``), weighing what its term did when a passage of ``rows`` has the word, else
-    nothing; a word the stemmer leaves whole ("KSL", "regional", "Wanngård") and the glossary's Swedish words keep
-    their terms."""
+    """An English question's own word whose term the Swedish stemmer made by bending it ("give" stems to giv, as
+    "Givet" does; "roles" to rol) weighs nothing unless the word stands as written in a passage of ``rows``: a
+    Swedish word in the question ("konventet") keeps its term, a false friend loses it. Words the stemmer leaves
+    whole ("KSL", "regional", "Wanngård") and the glossary's Swedish words keep theirs."""
     analyzer = qa.index.lexical.analyzer()
     swedish = set(analyzer.terms(" ".join(sv for _, sv in glossary_words(question))))
     out = dict(weights)
-    searched: list[set[str]] | None = None
-    for word, literal in zip(analyzer.words(question), analyzer.literals(question), strict=True):
-        bent = [t for t in analyzer.terms(word) if t in weights and t not in swedish and t != literal[1:]] \
+    written: set[str] | None = None
+    for word in analyzer.words(question):
+        folded = analyzer.fold(word)
+        bent = [t for t in analyzer.terms(word) if t in weights and t not in swedish and t != folded] \
             if word.isalpha() else []  # "KSL:s", "2015-2018" are no English words
         if not bent:
             continue
-        if searched is None:
+        if written is None:
             passages = qa.index.passages if rows is None else [qa.index.passages[int(i)] for i in rows]
-            searched = [set(analyzer.literals(p.text)) for p in passages]
-        for t in bent:
-            out.pop(t, None)
-        out[literal] = max(weights[t] for t in bent) if any(literal in words for words in searched) else 0.0
+            written = {analyzer.fold(w) for p in passages for w in analyzer.words(p.text)}
+        if folded not in written:
+            out.update(dict.fromkeys(bent, 0.0))
     return out
 
 
 def _coverage(analyzer: Any, text: str, weights: dict[str, float]) -> float:
-    """Share of the question's (idf-weighted) terms found in ``text`` (terms, and words as written: ``_as_written``)."""
+    """Share of the question's (idf-weighted) terms found in ``text``."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
     have = set(analyzer.terms(text))
-    if any(t.startswith("=") for t in weights):
-        have.update(analyzer.literals(text))
     return sum(w for t, w in weights.items() if t in have) / total
 
 
