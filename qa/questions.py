@@ -348,10 +348,10 @@ def context_sentence(own: str, before: str | None, after: str | None, reason: bo
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
     announces ("… beslutar följande." and the decision) or a next sentence spells out ("Det handlar om …"); the
     judgement after a sentence that relays the paper under review ("Rapporten lägger stor vikt på …"); the claim
-    before a sentence giving its reason ("Bakgrunden är att …"); the
-    reason (the sentence before one that concludes "därför …" or opens with what it says, "Det riskerar …"; or a
-    next sentence that gives reasons, goes on from it, "… saknas beslutskraft. Det riskerar att hämma
-    tillväxten.", or justifies it, "… välkomnar att KSL ser över … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is."""
+    before a sentence giving its reason ("Bakgrunden är att …"); the reason (the sentence before one that concludes
+    "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons, goes on from
+    it, "… saknas beslutskraft. Det riskerar att hämma tillväxten.", or justifies it, "… välkomnar att KSL ser över
+    … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is."""
     if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)):
         return "after"
     if after is not None and _RELAYS.match(own) and not _RELAYS.match(after) and \

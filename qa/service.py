@@ -95,6 +95,7 @@ def open_qa(settings: Settings, embedder: Embedder | None = None, log: Callable[
             f"is configured (QA_MODEL, QA_BACKEND). Rebuild it: python -m qa index{_backend_hint(settings, index)}"
         )
     embedder = embedder or load_embedder(settings, progress=log)
+    index.lexical.matrix  # noqa: B018 — the BM25 weights are computed now, not at the first question
     return QA(settings, index, embedder, Retriever(index, embedder))
 
 

@@ -240,6 +240,6 @@ def load_index(index_dir: Path, verify: bool = True, any_analyzer: bool = False)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
         raise IndexIncompatibleError(f"The index in {gen} could not be read ({e}). "
                                      "Rebuild it: python -m qa index") from None
-    if not (len(passages) == vectors.shape[0] == dense.ntotal == lexical.matrix.shape[0]):
+    if not (len(passages) == vectors.shape[0] == dense.ntotal == lexical.counts.shape[0]):
         raise IndexIncompatibleError(f"The index in {gen} is inconsistent. Rebuild it: python -m qa index")
     return IndexData(manifest, passages, vectors, lexical, dense)
