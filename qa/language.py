@@ -171,8 +171,8 @@ GLOSSARY: dict[str, str] = {
     "decision-making": "beslutsfattande beslutskraft",
     # a voice's stance in the genre's verbs: a proposal is "tillstyrkt", a review "välkomnad", a view shared
     # ("instämmer", "i likhet med"), interests weighed ("avväga") "i varje enskilt fall"
-    **{w: "tillstyrker tillstyrka stöder stödjer" for w in ("support", "supports", "supported", "endorse", "endorses",
-                                                         "endorsed", "back", "backs", "backed")},
+    **{w: "tillstyrker tillstyrka stöder stödjer" for w in (
+        "support", "supports", "supported", "endorse", "endorses", "endorsed", "backs", "backed")},  # "back": _BACKS
     **{w: "huvudområden huvudområdet" for w in ("main area", "main areas", "focus area", "focus areas")},
     **{w: "fokus fokusera fokuseras" for w in ("focus", "focuses", "focused", "concentrate")},
     **{w: "välkomnar välkomnas" for w in ("welcome", "welcomes", "welcomed")},
@@ -295,12 +295,19 @@ def detect_language(text: str) -> str:
     return "en" if en > sv else "sv"
 
 
+# "back" supports where it is a verb ("Did the council back Wanngård's proposal?", "Which parties back it?"), not
+# where an adverb or a preposition follows it ("What did the office write back in August?", "go back to")
+BACKS = re.compile(r"\bback\b(?! (?:in|to|then|when|from|at|on|up|down|out|off|and|or|home|again|into)\b)(?!\s*[?.,;])",
+                   re.IGNORECASE)
+
+
 def glossary_words(question: str) -> list[tuple[str, str]]:
     """The genre terms of an English question with the Swedish words the documents would use for them:
     "Does KSL say anything about refugees?" -> [("refugees", "flyktingar flyktingmottagande asyl")]."""
     if detect_language(question) != "en":
         return []
-    return [(m.group(1).lower(), GLOSSARY[m.group(1).lower()]) for m in _GLOSSARY_RE.finditer(question)]
+    found = [(m.group(1).lower(), GLOSSARY[m.group(1).lower()]) for m in _GLOSSARY_RE.finditer(question)]
+    return found + ([("back", GLOSSARY["backs"])] if BACKS.search(question) else [])
 
 
 def in_swedish_terms(text: str) -> str:

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from qa.language import GLOSSARY
+from qa.language import BACKS, GLOSSARY
 from qa.structure import PARTIES
 
 _MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
@@ -108,7 +108,7 @@ _ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig
 _CRITICAL = re.compile(r"\b(men|dock|tyvärr|tveksam\w*|farhåg\w*|risk\w*|oro|saknas|brist\w*|alltför|svårt|problem\w*|"
                        r"otydlig\w*|oklar\w*|inte|ej|anmärkningsvärt|ifrågasätt\w*|kritisk\w*)\b", re.IGNORECASE)
 _ASKS_SUPPORT = re.compile(r"\b(positiv\w*|välkomna\w*|instämm\w*|gillar|stödjer|stöder|tillstyrk\w*|agree\w*|"
-                           r"support\w*|endorse\w*|back(?:s|ed)?|welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
+                           r"support\w*|endorse\w*|backs|backed|welcome\w*|positive|favou?r\w*)\b", re.IGNORECASE)
 _SUPPORTIVE = re.compile(r"\b(välkomna\w*|positiv\w*|bra|viktig\w*|instämm\w*|stöd\w*|tillstyrk\w*|utmärkt\w*|"
                          r"naturligt|rimlig\w*)\b", re.IGNORECASE)
 # a sentence giving the reason for the one before ("Bakgrunden är att allt fler KSL-projekt …") says nothing alone
@@ -200,7 +200,7 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
         return np.zeros(len(texts))
     elif _ASKS_CRITICISM.search(question):
         pattern = _CRITICAL
-    elif _ASKS_SUPPORT.search(question):
+    elif _ASKS_SUPPORT.search(question) or BACKS.search(question):
         pattern = _SUPPORTIVE
     else:
         return np.zeros(len(texts))
