@@ -172,7 +172,7 @@ GLOSSARY: dict[str, str] = {
     # a voice's stance in the genre's verbs: a proposal is "tillstyrkt", a review "välkomnad", a view shared
     # ("instämmer", "i likhet med"), interests weighed ("avväga") "i varje enskilt fall"
     **{w: "tillstyrker tillstyrka stöder stödjer" for w in (
-        "support", "supports", "supported", "endorse", "endorses", "endorsed", "backs", "backed")},  # "back": _BACKS
+        "support", "supports", "supported", "endorse", "endorses", "endorsed", "backs", "backed")},  # "back": BACKS
     **{w: "huvudområden huvudområdet" for w in ("main area", "main areas", "focus area", "focus areas")},
     **{w: "fokus fokusera fokuseras" for w in ("focus", "focuses", "focused", "concentrate")},
     **{w: "välkomnar välkomnas" for w in ("welcome", "welcomes", "welcomed")},
