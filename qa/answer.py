@@ -149,20 +149,17 @@ def _as_written(qa: Any, question: str, weights: dict[str, float], rows: np.ndar
     "Givet" does; "roles" to rol) weighs nothing unless the word stands as written in a passage of ``rows``: a
     Swedish word in the question ("konventet") keeps its term, a false friend loses it. Words the stemmer leaves
     whole ("KSL", "regional", "Wanngård") and the glossary's Swedish words keep theirs."""
-    analyzer = qa.index.lexical.analyzer()
+    lexical = qa.index.lexical
+    analyzer = lexical.analyzer()
     swedish = set(analyzer.terms(" ".join(sv for _, sv in glossary_words(question))))
     out = dict(weights)
-    written: set[str] | None = None
     for word in analyzer.words(question):
         folded = analyzer.fold(word)
         bent = [t for t in analyzer.terms(word) if t in weights and t not in swedish and t != folded] \
             if word.isalpha() else []  # "KSL:s", "2015-2018" are no English words
-        if not bent:
-            continue
-        if written is None:
-            passages = qa.index.passages if rows is None else [qa.index.passages[int(i)] for i in rows]
-            written = {analyzer.fold(w) for p in passages for w in analyzer.words(p.text)}
-        if folded not in written:
+        # only a passage holding the stem can hold the word that stems to it
+        held = dict.fromkeys(int(i) for t in bent for i in lexical.rows_with(t, rows))
+        if bent and not any(folded in map(analyzer.fold, analyzer.words(qa.index.passages[i].text)) for i in held):
             out.update(dict.fromkeys(bent, 0.0))
     return out
 
@@ -329,14 +326,14 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     weights = _idf_weights(qa, q_terms, lang, hit_rows, lacking)
     if lang == "en":
         weights = _as_written(qa, rewritten, weights, hit_rows)
-    # what the question sets aside ("Apart from welfare, …") is not asked for: its words earn nothing
+    # words that earn a sentence nothing: what the question sets aside ("Apart from welfare, …"), and in a comparison
+    # the sides' own names (each side is quoted on the subject: naming the other side is no answer)
     aside = set_aside(rewritten)
-    aside_terms = set(analyzer.terms(in_swedish_terms(aside) if lang == "en" else aside)) if aside else set()
-    weights = {t: 0.0 if t in aside_terms else w for t, w in weights.items()}
+    unearned = set(analyzer.terms(in_swedish_terms(aside) if lang == "en" else aside)) if aside else set()
     comparison = is_comparison(rewritten)
-    if comparison and len(speakers) >= 2:  # each side is quoted on the subject: naming the other side is no answer
-        named = set(analyzer.terms(" ".join(p for sp in speakers for p in sp.patterns)))
-        weights = {t: 0.0 if t in named else w for t, w in weights.items()}
+    if comparison and len(speakers) >= 2:
+        unearned |= set(analyzer.terms(" ".join(p for sp in speakers for p in sp.patterns)))
+    weights = {t: 0.0 if t in unearned else w for t, w in weights.items()}
     unused = missing_names(rewritten, qa.index.lexical)
     if lang == "en":  # an English question's capitalised words ("Left Party") are mostly no Swedish names
         unused = [n for n in unused if is_swedish_name(n, rewritten)]

@@ -237,15 +237,17 @@ class BM25Index:
             self._analyzer = Analyzer()
         return self._analyzer
 
-    def df(self, term: str, rows: np.ndarray | None = None) -> int:
-        """Passages containing an index term: among all, or among ``rows`` (sorted passage numbers)."""
+    def rows_with(self, term: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """The passages containing an index term: among all, or among ``rows`` (sorted passage numbers)."""
         col = self.terms.get(term)
         if col is None:
-            return 0
-        a, b = self.matrix.indptr[col], self.matrix.indptr[col + 1]
-        if rows is None:
-            return int(b - a)
-        return int(np.isin(self.matrix.indices[a:b], rows, assume_unique=True).sum())
+            return np.zeros(0, dtype=np.int64)
+        held = self.matrix.indices[self.matrix.indptr[col]:self.matrix.indptr[col + 1]]
+        return held if rows is None else held[np.isin(held, rows, assume_unique=True)]
+
+    def df(self, term: str, rows: np.ndarray | None = None) -> int:
+        """Passages containing an index term: among all, or among ``rows`` (sorted passage numbers)."""
+        return len(self.rows_with(term, rows))
 
     def idf(self, term: str, rows: np.ndarray | None = None) -> float:
         """Inverse document frequency of an index term among all passages or ``rows`` (0 for a term none of them
