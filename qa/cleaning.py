@@ -3,6 +3,8 @@
 What is cleaned (the artefacts of PDF extraction common in municipal papers):
 
 - lone page-number lines ("4", "- 5 -", "Sida 6 av 9") are removed and become page boundaries;
+- running headers and footers (the same line beside several page boundaries, "SJÖVIKS KOMMUN SAMMANTRÄDESPROTOKOLL",
+  "Justerandes sign Utdragsbestyrkande") are removed after their first appearance, which may open a part of the paper;
 - words hyphenated across a line break are joined ("gräns-⏎överskridande" -> "gränsöverskridande") unless the
   hyphen is a real one ("hälso- och sjukvård", "KSL-projekt"); a hyphen left inside a line by the extraction
   ("Stadslednings-kontoret") is removed only when the joined word is used elsewhere in the same document;
@@ -130,6 +132,38 @@ def _find_page_lines(lines: list[_Line], known_pages: bool) -> dict[int, int]:
     return found
 
 
+RUNNING_SLOTS = 2  # lines beside a page boundary where a running header or footer stands
+
+
+def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: list[int]) -> set[int]:
+    """Line indexes of running headers and footers: a line of the same text among the first (header) or last
+    (footer) ``RUNNING_SLOTS`` text lines of at least two pages; the document's start and end count as page
+    boundaries. A header's first appearance stays, as it may open a part of the paper ("TJÄNSTESKRIVELSE").
+
+    A lone word that is not in capitals ("Reservation", "Ärendet") is a heading even where it repeats at page tops.
+    """
+    text_lines = [i for i, ln in enumerate(lines) if not ln.blank and i not in page_lines]
+    if not text_lines:
+        return set()
+    starts = set(page_starts)
+    boundaries = sorted({0, len(text_lines)} | {k for k, i in enumerate(text_lines) if k and (
+        any(j in page_lines for j in range(text_lines[k - 1] + 1, i)) or lines[i].start in starts)})
+    slots: dict[str, dict[int, bool]] = {}  # text -> line index -> stands at a page's top
+    for b in boundaries:
+        top = range(b, min(b + RUNNING_SLOTS, len(text_lines)))
+        for k in [*top, *range(max(b - RUNNING_SLOTS, 0), b)]:
+            key = " ".join(lines[text_lines[k]].content.split())
+            if len(key) <= 100 and (" " in key or key.isupper()):
+                found = slots.setdefault(key, {})
+                found[text_lines[k]] = found.get(text_lines[k], False) or k in top
+    running: set[int] = set()
+    for found in slots.values():
+        if len(found) >= 2:
+            first = min(found)
+            running.update(i for i in found if i != first or not found[first])
+    return running
+
+
 class _Builder:
     """Accumulates cleaned characters with their original offsets."""
 
@@ -161,8 +195,9 @@ def clean_text(
     vocab = word_vocabulary(raw) if vocabulary is None else vocabulary
     lines = _split_lines(raw)
     page_lines = _find_page_lines(lines, known_pages=bool(page_starts))
+    running = _running_lines(lines, page_lines, [o for o, _ in page_starts])
 
-    content_lines = [ln for i, ln in enumerate(lines) if not ln.blank and i not in page_lines]
+    content_lines = [ln for i, ln in enumerate(lines) if not ln.blank and i not in page_lines and i not in running]
     # "Double-spaced" extraction: a blank line after (nearly) every text line, sentences wrapped across them; then
     # paragraphs need two blanks. Paragraphs of one line each, a blank line between (Markdown, most .txt), are not:
     # their next line starts a sentence, where a wrapped line goes on in lower case ("… har inför nästa ⏎⏎
@@ -184,6 +219,7 @@ def clean_text(
     pages: list[tuple[int, int]] = []
     pending_page: int | None = None
     blank_run = 0
+    across_header = False
     prev: _Line | None = None  # previous content line in the current paragraph
 
     def end_paragraph() -> None:
@@ -198,6 +234,9 @@ def clean_text(
         if i in page_lines:
             pending_page = page_lines[i]
             continue
+        if i in running:
+            across_header = True  # a header or footer: the text around it runs on, as across a page line
+            continue
         if line.blank:
             blank_run += 1
             continue
@@ -211,9 +250,10 @@ def clean_text(
             if short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical
                                             and not prev_c.endswith((",", "-")))):
                 new_paragraph = True
-        if pending_page is not None and prev is not None and content[:1].islower() \
+        if (pending_page is not None or across_header) and prev is not None and content[:1].islower() \
                 and not _SENTENCE_END.search(prev.content):
             new_paragraph = False  # a sentence running over a page break
+        across_header = False
         blank_run = 0
         if new_paragraph:
             end_paragraph()

@@ -41,7 +41,7 @@ _INSTITUTION = r"[A-ZÅÄÖ][\wåäö-]*(?:kontoret|förvaltningen|nämnden|styr
 _BODY_ACTS = re.compile(rf"^(?P<body>{_BODY}) (?:föreslår|tillstyrker|avstyrker|beslutar|återremitterar|anser)\b")
 _PRESENTER = re.compile(
     r"^Föredragande (?P<role>borgarråd(?:et)?|kommunalråd(?:et)?|regionråd(?:et)?|ordförande(?:n)?)\s+"
-    r"(?P<name>[A-ZÅÄÖ][\w\-åäöé]*(?:\s+[A-ZÅÄÖ][\w\-åäöé]*){0,3})\s+anför\b"
+    r"(?P<name>[A-ZÅÄÖ][\w\-åäöé]*(?:\s+[A-ZÅÄÖ][\w\-åäöé]*){0,3})(?:\s+(?P<party>\([A-ZÅÄÖ!]{1,3}\)))?\s+anför\b"
 )
 _DISSENT = re.compile(
     r"^(?P<kind>Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning)\s+"
@@ -52,10 +52,15 @@ _DISSENT = re.compile(
 _STATEMENT = re.compile(
     rf"^(?P<office>{_INSTITUTION}s)\s+(?:tjänsteutlåtande|yttrande|skrivelse)\b.*?\bföljande lydelse", re.S
 )
-_REPORTED = re.compile(
-    rf"^(?P<inst>{_INSTITUTION})\s+(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|"
-    r"betonar|menar|påpekar|bedömer|understryker|ser)\b"
-)
+# a voice the föredragande reports in "Beredning": an office or nämnd ("Stadsledningskontoret", "Äldrenämnden"), a
+# district committee or council ("Farsta stadsdelsnämnd", "Kommunstyrelsens pensionärsråd")
+_REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:nämnd|förvaltning|råd))"
+_REPORTED_VERB = r"(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|betonar|menar|" \
+                 r"påpekar|bedömer|understryker|ser|ställer sig|delar|instämmer|stöder|avvisar|efterlyser)\b"
+_REPORTED = re.compile(rf"^(?P<inst>{_REPORTED_NAME})\s+{_REPORTED_VERB}")
+# where the next reported voice takes over inside one paragraph: "Äldrenämnden anser … . Farsta stadsdelsnämnd
+# ställer sig positiv … . Bromma stadsdelsnämnd avstyrker motionen."
+_REPORT_STARTS = re.compile(rf"(?<=[.!?])\s+(?={_REPORTED_NAME}\s+{_REPORTED_VERB})")
 # an office or förvaltning as its head names it: "Trafikkontoret", "Barn- och utbildningsförvaltningen"
 ISSUER = re.compile(r"(?<![\w-])((?:[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+|[A-ZÅÄÖ][a-zåäö]{2,})(?:kontoret|förvaltningen))"
                      r"(?![\wåäö-])")
@@ -71,13 +76,15 @@ _DECISION = re.compile(r"^(?P<body>.+)s beslut$")
 _MEMBER = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3} \([A-ZÅÄÖ!]{1,3}\)"
 _MEMBERS = rf"{_MEMBER}(?:(?:, | och ){_MEMBER})*"
 _MOVES = re.compile(rf"(?P<who>{_MEMBERS}) (?P<act>yrkar|föreslår|instämmer|reserverar sig|anmäler (?:en )?"
-                    r"(?:skriftlig )?reservation|lämnar (?:en )?(?:skriftlig )?(?:reservation|protokollsanteckning)|"
-                    r"antecknar|deltar inte)\b")
+                    r"(?:skriftlig )?reservation|lämnar (?:en |följande )?(?:skriftlig )?(?:reservation|"
+                    r"protokollsanteckning)|antecknar|deltar inte)\b")
+# members who join a motion: "Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att …"
+_JOINED_BY = re.compile(rf"\bmed instämmande av (?P<who>{_MEMBERS})")
 _MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern})")
 _SIGNATURE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+ den \d{1,2} [a-zåäö]+ \d{4}$")
 _REMISS_FROM = re.compile(r"\bRemiss från (?P<sender>[^\n]+?)\s*$", re.M)
 # a paper on a motion: "Motion (2014:45) av Ann-Margarethe Livh (V)"; its summary speaks for the motion's authors
-_MOTION_BY = re.compile(r"^Motion(?:\s*\([^)\n]*\))?\s+(?:av|från)\s+(?P<who>[^\n]+?\([A-ZÅÄÖ!, ]{1,12}\))", re.M)
+_MOTION_BY = re.compile(r"^[ \t]*Motion(?:\s*\([^)\n]*\))?\s+(?:av|från)\s+(?P<who>[^\n]+?\([A-ZÅÄÖ!, ]{1,12}\))", re.M)
 _DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>(?:[A-ZÅÄÖ]{2,6}\s)?[\w][\w\-/.:]*\d)")
 _META_LINE = re.compile(
     r"^(?:PM|Dnr|Sida?|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
@@ -90,9 +97,30 @@ _ANSWERED_BY = re.compile(r"\b(?:besvarats av|remitterats till|yttrande(?:n)? ha
 # a remissinstans named in its own heading: a nämnd, office or authority ("Stadsbyggnadsnämnden", "Norrmalms
 # stadsdelsnämnd", "Länsstyrelsen i Stockholms län"); the bodies that decide the matter are not among them
 _RESPONDENT = re.compile(
-    rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|beredningen)|[A-ZÅÄÖ][\wåäö-]*s "
+    rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|beredningen)|[A-ZÅÄÖ][\wåäö-]*s? "
     r"(?:stadsdelsnämnd|stadsdelsförvaltning|kommun|stad)|[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten)"
-    r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [a-zåäö]+)?)?)")
+    r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [a-zåäö]+)?)?|(?:Kommunala |Kommunens |Stadens )?[A-ZÅÄÖ]?[\wåäö-]*rådet|"
+    r"[A-ZÅÄÖ][\wåäö-]*(?:föreningen|förbundet|organisationen)(?: [A-ZÅÄÖ][\wåäö-]*){0,2}|"
+    r"(?:[A-ZÅÄÖ][\wåäö-]* ){1,3}AB|Region [A-ZÅÄÖ][\wåäö]+)")
+# sections that give the remiss answers one by one under their senders' names ("Ärendets beredning" of a
+# tjänsteskrivelse, "Remissinstansernas synpunkter"), as a remissammanställning does
+_REMISS_SECTIONS = frozenset(("ärendets beredning", "beredning", "remissvar", "inkomna remissvar", "remissyttranden",
+                              "remissinstansernas synpunkter", "remissinstanser", "remissbehandling"))
+# an office named by its kind alone, whose answer the heading above it names: "Stadsdelsförvaltningens
+# tjänsteutlåtande" under "Farsta stadsdelsnämnd"
+_GENERIC_OFFICE = re.compile(r"(?:Stadsdels|Fack)?(?:förvaltningen|kontoret|nämnden)", re.I)
+# a heading over a dissent whose authors the next line names, and the kind of dissent it is
+_DISSENT_HEADINGS = {"reservation": "Reservation", "reservationer": "Reservation", "särskilt uttalande":
+                     "Särskilt uttalande", "ersättaryttrande": "Ersättaryttrande",
+                     "protokollsanteckning": "Protokollsanteckning"}
+_ATTACHMENT = re.compile(r"Bilag(?:a|or)(?: \d{1,2})?:?")
+# a paper within the paper: a tjänsteskrivelse attached to a protocol opens with its kind, then its issuer
+_PAPER_MARK = re.compile(r"(?i:tjänsteskrivelse|tjänsteutlåtande)")
+# a written reservation's head names the parties alone: "Reservation / Moderaterna och Kristdemokraterna"
+_PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items() if code not in ("F!",)} | {
+    "liberalerna": "L", "folkpartiet liberalerna": "FP"}
+_PARTY_LINE = re.compile(r"(?i:{0})(?:(?:, | och | samt )(?i:{0}))*".format("|".join(sorted(_PARTY_NAMES, key=len,
+                                                                                            reverse=True))))
 # headings inside one remissinstans's answer, which do not end it
 _ANSWER_PARTS = frozenset(("synpunkter", "sammanfattning", "sammanfattande synpunkter", "bakgrund", "bedömning",
                            "kontorets synpunkter", "förvaltningens synpunkter", "nämndens synpunkter", "yttrande",
@@ -167,8 +195,8 @@ def party_label(who: str) -> str:
 
 def _person_names(who: str) -> str:
     names = re.sub(r"\((?:båda|alla|samtliga)?\s*[^)]*\)", "", who)
-    names = re.sub(r"\b(?:borgarråden|borgarrådet|ledamöterna|ledamoten|ersättarna|ersättaren|ordföranden)\b", "",
-                   names)
+    names = re.sub(r"(?i)\b(?:(?:\d:e |förste |andre )?vice )?(?:borgarråden|borgarrådet|ledamöterna|ledamoten|"
+                   r"ersättarna|ersättaren|ordföranden|ordförande)\b|\bm\.fl\.?", "", names)
     parts = [p.strip() for p in re.split(r",|\boch\b", re.sub(r"\s+", " ", names)) if p.strip()]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
 
@@ -183,8 +211,8 @@ def _dissent_actor(kind: str, who: str, body: str | None) -> str:
     label = f"{kind} av {parties}" if parties else f"{kind} av {_person_names(who)}"
     if body:
         label += f" i {body[0].lower() + body[1:]}"
-    if parties:
-        label += f" ({_person_names(who)})"
+    if parties and (names := _person_names(who)):
+        label += f" ({names})"
     return label
 
 
@@ -223,9 +251,11 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
         if m is None:
             parts.append((s, e, None, False))
             continue
-        act = m.group("act")
+        act, who = m.group("act"), m.group("who")
         kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else "Yrkande"
-        parts.append((s, e, _dissent_actor(kind, m.group("who"), body), kind != "Yrkande"))
+        if joined := _JOINED_BY.search(text, m.end(), e):
+            who += " och " + joined.group("who")
+        parts.append((s, e, _dissent_actor(kind, who, body), kind != "Yrkande"))
     return [(s, s + len(text[s:e].rstrip()), who, sticky) for s, e, who, sticky in parts]
 
 
@@ -289,7 +319,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     summary_voice = f"{sender}, remissen i sammanfattning" if sender else \
         f"Motion av {authors}, i sammanfattning" if authors else "Remissen i sammanfattning"
 
-    doc_voice = issuer or title
+    file_voice = doc_voice = issuer or title  # doc_voice: of the paper we are in (an attached one has its own)
     actor = doc_voice
     section: str | None = None
     item: str | None = None  # the protocol paragraph ("§ 52 Ny förskola i Norrby") we are in
@@ -299,11 +329,25 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     presenter: str | None = None  # the föredragande, while their text runs
     respondents: set[str] = set()  # who answered the remiss, as its summary lists them
     respondent: str | None = None  # the remissinstans whose answer the summary gives, while it runs
+    remiss_section: str | None = None  # a section that gives remiss answers under their senders' names
+    proposal = False  # the actor is a body whose proposal a paper quotes ("Kommunstyrelsen föreslår …")
+    quoted = False  # the remissinstans's answer is quoted as its office wrote it, headings and all
     out: list[Paragraph] = []
+    paragraphs = clean.paragraphs
 
-    for a, b in clean.paragraphs:
+    for k, (a, b) in enumerate(paragraphs):
         text = clean.text[a:b]
         heading = False
+        if _PAPER_MARK.fullmatch(text) and out and (
+                found := next((m.group(1) for a2, b2 in paragraphs[k + 1:k + 4]
+                               if (m := ISSUER.match(clean.text[a2:b2]))), None)):
+            # "TJÄNSTESKRIVELSE / Kommunledningsförvaltningen 2024-04-08 …" after a protocol: the office's paper
+            doc_voice = actor = found
+            protocol, item, presenter, part, respondent, remiss_section, proposal, quoted = \
+                False, None, None, None, None, None, False, False
+            section = text[:1] + text[1:].lower()
+            out.append(Paragraph(a, b, section, actor, True))
+            continue
         if protocol and (m := _ITEM.match(text)):
             rest = _DNR.sub("", m.group("rest")).strip(" ,-–")
             item, item_titled = f"§ {m.group('n')}" + (f" {rest}" if rest else ""), bool(rest)
@@ -316,20 +360,47 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                     actor = who
                 out.append(Paragraph(a + start, a + end, section, who or actor, False))
             continue
+        if part is None and (section or "").lower() in _DISSENT_HEADINGS and _PARTY_LINE.fullmatch(text):
+            # a written reservation's head: "Reservation" then "Moderaterna och Kristdemokraterna"
+            codes = " och ".join(f"({_PARTY_NAMES[n.lower()]})"
+                                 for n in re.split(r", | och | samt ", text))
+            actor = _dissent_actor(_DISSENT_HEADINGS[(section or "").lower()], codes, body)
+            out.append(Paragraph(a, b, section, actor, False))
+            continue
+        if presenter and remiss_section and (_REPORTED.match(text) or _REPORT_STARTS.search(text)):
+            # the föredragande reports what the remiss answers say: each voice's sentences under its name
+            cuts = [0] + [c.end() for c in _REPORT_STARTS.finditer(text)] + [len(text)]
+            for s0, s1 in zip(cuts, cuts[1:], strict=False):
+                piece = text[s0:s1].rstrip()
+                who = _REPORTED.match(piece)
+                label = f"{who.group('inst')} (enligt {presenter[0].lower()}{presenter[1:]})" if who else presenter
+                out.append(Paragraph(a + s0, a + s0 + len(piece), section, label, False))
+            continue
         if m := _PRESENTER.match(text):
-            presenter = f"Föredragande {m.group('role')} {m.group('name')}"
+            presenter = f"Föredragande {m.group('role')} {m.group('name')}" + \
+                (f" {m.group('party')}" if m.group("party") else "")
             actor, section, part = presenter, None, None
         elif m := _DISSENT.match(text):
-            actor = _dissent_actor(m.group("kind"), m.group("who"), body)
+            # made in the body whose answer this is, if a remissinstans's ("Äldrenämnden … Reservation anfördes …")
+            label = _dissent_actor(m.group("kind"), m.group("who"), respondent or body)
+            if m.group("ref"):  # "… med hänvisning till …": it says no more; the voice before it goes on
+                out.append(Paragraph(a, b, m.group("kind") if respondent is None else section, label, False))
+                continue
+            actor = label
             section, presenter = m.group("kind"), None
         elif m := _STATEMENT.match(text):
-            actor = _nominative(m.group("office"))
-            section, presenter = "Tjänsteutlåtande", None
-            part = actor
+            office = _nominative(m.group("office"))
+            presenter = None
+            section = "Tjänsteutlåtande"
+            if respondent:  # the answer of the remissinstans its heading names, as its office wrote it
+                actor = f"{office}, {respondent}" if _GENERIC_OFFICE.fullmatch(office) else office
+                quoted = True
+            else:
+                actor = part = office
         elif (m := _BODY_ACTS.match(text)) and not respondent:  # "Nämnden tillstyrker" in its own answer
             body = m.group("body")
             if presenter is None or not text.startswith("Jag"):
-                actor, presenter = body, None
+                actor, presenter, proposal = body, None, True
                 if not item:
                     section = "Förslag till beslut" if " föreslår " in text[:80] else body
         elif _SIGNATURE.match(text) and presenter:
@@ -339,7 +410,12 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             out.append(Paragraph(a, b, "Underskrift", actor, False))
             actor = doc_voice
             continue
-        elif respondent and _is_heading(text) and text.rstrip(":").lower() in _ANSWER_PARTS:
+        elif _ATTACHMENT.fullmatch(text) or _is_heading(text) and text.lower().startswith("bilaga"):
+            # "Bilaga 1": the file's paper again, not one attached before it
+            heading, doc_voice, respondent, remiss_section, quoted = True, file_voice, None, None, False
+            part, section, presenter, actor = None, text.rstrip(":"), None, file_voice
+        elif respondent and _is_heading(text) and (text.rstrip(":").lower() in _ANSWER_PARTS or quoted and not (
+                re.fullmatch(_RESPONDENT, text.rstrip(":")) or text.rstrip(":").lower() in respondents)):
             heading = True  # a part of the remissinstans's own answer ("Synpunkter"): its voice goes on
         elif item and _is_heading(text):
             heading = True
@@ -357,13 +433,23 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         elif _is_heading(text):
             heading = True
             name = text.rstrip(":")
-            respondent = None
-            if part == "Remissammanställning" and not _DECIDING.match(name) and \
+            summary = part == "Remissammanställning"
+            if respondent:  # the answer ends: the summary's, the föredragande's or the paper's own voice again
+                actor = "Remissammanställningen" if summary else presenter or doc_voice
+            elif proposal and presenter is None and not item:
+                actor = doc_voice  # a proposal quoted under "Förslag till beslut" ends with its section
+            respondent, proposal, quoted = None, False, False
+            if (summary or remiss_section) and not _DECIDING.match(name) and \
                     (re.fullmatch(_RESPONDENT, name) or name.lower() in respondents):
                 respondent = name
-                section, presenter = f"{part} – {name}", None
+                section = f"{part if summary else remiss_section} – {name}"
+                if summary:
+                    presenter = None
                 actor = f"{name}, remissvar i sammanfattning"
-            elif _SUMMARY_HEADING.match(name):
+                out.append(Paragraph(a, b, section, actor, heading))
+                continue
+            remiss_section = name if name.lower() in _REMISS_SECTIONS else None
+            if _SUMMARY_HEADING.match(name):
                 part, presenter, section = "Remissammanställning", None, None
                 actor = summary_voice
             elif re.fullmatch(_BODY, name):
@@ -372,18 +458,12 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                     actor = doc_voice
             elif re.fullmatch(_INSTITUTION, name):
                 section = name
-            elif name.lower().startswith("bilaga"):
-                part, section, presenter, actor = None, name, None, doc_voice
             else:
                 section = f"{part} – {name}" if part and part != actor else name
                 if part == "Remissammanställning":
                     on_matter = name.lower() == "ärendet"
                     actor = summary_voice if on_matter else "Remissammanställningen"
-        elif presenter and section and section.endswith("Beredning") and (m := _REPORTED.match(text)):
-            out.append(Paragraph(a, b, section, f"{m.group('inst')} (enligt {presenter[0].lower()}{presenter[1:]})",
-                                 False))
-            continue
-        if part == "Remissammanställning" and (m := _ANSWERED_BY.search(text)):
+        if m := _ANSWERED_BY.search(text):
             respondents |= {n.strip().lower() for n in re.split(r",|\boch\b|\bsamt\b", m.group("names")) if n.strip()}
         out.append(Paragraph(a, b, section, actor, heading))
     return Structure(title=title, dnr=dnr, paragraphs=tuple(out))

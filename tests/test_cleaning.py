@@ -94,3 +94,19 @@ def test_any_text_cleans_and_round_trips(raw):
             assert raw[c.offsets[i]] == ch
     for a, b in c.paragraphs:
         assert c.text[a:b] == c.text[a:b].strip() and b > a
+
+
+def test_running_headers_and_footers_are_removed_after_their_first_appearance():
+    """A protocol repeats its head on every page and a footer at its foot; the text runs on across them, and the
+    header's first appearance stays (it may open a part of the paper), a footer goes everywhere. A heading that opens two pages is no running line."""
+    raw = ("SOLBACKA KOMMUN SAMMANTRÄDESPROTOKOLL\n\nKommunstyrelsen 2025-04-14\n\nReservation\n\n"
+           "Per Holm (M) reserverar sig mot beslutet att bygga\n\nJusterandes sign Utdragsbestyrkande\n\n2\n\n"
+           "SOLBACKA KOMMUN SAMMANTRÄDESPROTOKOLL\n\nKommunstyrelsen 2025-04-14\n\nen ny förskola i Norrby.\n\n"
+           "Justerandes sign Utdragsbestyrkande\n\n3\n\nReservation\n\nLena Ek (KD) reserverar sig också.\n")
+    c = clean_text(raw)
+    assert c.text.count("SAMMANTRÄDESPROTOKOLL") == 1 and c.text.count("Kommunstyrelsen 2025-04-14") == 1
+    assert "Justerandes sign" not in c.text
+    assert "reserverar sig mot beslutet att bygga en ny förskola i Norrby." in c.text
+    assert c.text.count("Reservation") == 2
+    a = c.text.index("en ny förskola")
+    assert raw[slice(*c.original_span(a, a + 6))] == "en ny "

@@ -305,3 +305,169 @@ def test_voice_markers_hand_over_the_word_and_say_nothing_else():
     assert is_voice_marker("Stadsledningskontorets tjänsteutlåtande daterat den 13 augusti 2014 har i huvudsak "
                            "följande lydelse.")
     assert not is_voice_marker("Reservationen anför att KSL:s resurser bör fokuseras på välfärdsutveckling.")
+
+
+MOTION_ANSWERS = """Utlåtande 2021:148 RIII (Dnr KS 2020/1187)
+
+Mat lagad på plats
+ Motion (2020:94) av Eva Berg (V)
+
+Borgarrådsberedningen föreslår att kommunfullmäktige beslutar följande.
+1. Motionen anses besvarad.
+
+Föredragande borgarrådet Olle Sten (KD) anför följande.
+
+Beredning
+
+Motionen har remitterats till äldrenämnden, Farsta stadsdelsnämnd och kommunstyrelsens pensionärsråd (KPR).
+
+Äldrenämnden anser att motionen ska anses besvarad. Farsta stadsdelsnämnd ställer sig positiv till motionen. \
+Kommunstyrelsens pensionärsråd tillstyrker motionen.
+
+Mina synpunkter
+
+Jag anser att maten ska lagas nära de boende.
+
+Remissammanställning
+
+Ärendet
+
+Eva Berg (V) föreslår att all mat ska lagas på plats.
+
+Beredning
+
+Ärendet har remitterats till äldrenämnden, Farsta stadsdelsnämnd och kommunstyrelsens pensionärsråd (KPR).
+
+Äldrenämnden
+
+Äldrenämnden beslutade den 15 juni 2021 att godkänna förvaltningens tjänsteutlåtande.
+
+Reservation anfördes av vice ordföranden Camilla Strand m.fl. (S) och Helena Öhman (V) med hänvisning till \
+eget förslag.
+
+Äldreförvaltningens tjänsteutlåtande daterat den 25 maj 2021 har i huvudsak följande lydelse.
+
+Av stadens 41 boenden har 24 ett tillagningskök.
+
+Ekonomiska konsekvenser
+
+Ett kök kostar sex miljoner kronor.
+
+Farsta stadsdelsnämnd
+
+Farsta stadsdelsnämnd beslutade den 27 maj 2021 att godkänna förvaltningens tjänsteutlåtande.
+
+Stadsdelsförvaltningens tjänsteutlåtande daterat den 6 maj 2021 har i huvudsak följande lydelse.
+
+Försöket på Farstaängen minskade svinnet.
+
+Kommunstyrelsens pensionärsråd (KPR)
+
+KPR tillstyrker motionen och vill korta nattfastan.
+"""
+
+
+def test_remiss_answers_keep_their_senders_through_statements_and_reservations():
+    """Each remissinstans speaks under its heading in the remissammanställning, also when its office's statement is
+    quoted (a generic office is named with the instans, its inner headings do not end it) and after a reservation
+    made in it by reference; the föredragande's Beredning reports each voice in its own sentences."""
+    c = clean_text(MOTION_ANSWERS)
+    s = analyse(c, MOTION_ANSWERS)
+    presenter = "Föredragande borgarrådet Olle Sten (KD)"
+    assert _actor_of(s, c, "lagas nära de boende").actor == presenter
+    for phrase, who in {"ska anses besvarad": "Äldrenämnden", "ställer sig positiv": "Farsta stadsdelsnämnd",
+                        "tillstyrker motionen.": "Kommunstyrelsens pensionärsråd"}.items():
+        assert _actor_of(s, c, phrase).actor == f"{who} (enligt föredragande borgarrådet Olle Sten (KD))", phrase
+    assert _actor_of(s, c, "all mat ska lagas").actor == "Motion av Eva Berg (V), i sammanfattning"
+    assert _actor_of(s, c, "beslutade den 15 juni").actor == "Äldrenämnden, remissvar i sammanfattning"
+    assert _actor_of(s, c, "med hänvisning till").actor == \
+        "Reservation av Socialdemokraterna (S) och Vänsterpartiet (V) i äldrenämnden (Camilla Strand och Helena Öhman)"
+    assert _actor_of(s, c, "41 boenden").actor == "Äldreförvaltningen"
+    assert _actor_of(s, c, "sex miljoner").actor == "Äldreförvaltningen"  # under the office's own heading
+    assert _actor_of(s, c, "beslutade den 27 maj").actor == "Farsta stadsdelsnämnd, remissvar i sammanfattning"
+    assert _actor_of(s, c, "minskade svinnet").actor == "Stadsdelsförvaltningen, Farsta stadsdelsnämnd"
+    assert _actor_of(s, c, "korta nattfastan").actor == "Kommunstyrelsens pensionärsråd (KPR), remissvar i sammanfattning"
+
+
+PROTOCOL_WITH_PAPERS = """SJÖVIKS KOMMUN SAMMANTRÄDESPROTOKOLL
+
+Kommunstyrelsen 2024-05-13
+
+§ 87 Dnr KS 2023/0642
+
+Bostadsprogram för Sjöviks kommun
+
+Kommunstyrelsens beslut
+
+Programmet antas.
+
+Yrkanden
+
+Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att ärendet återremitteras.
+
+Protokollsanteckning
+
+Johanna Lind (MP) lämnar följande protokollsanteckning. Miljöpartiet vill bygga i trä.
+
+TJÄNSTESKRIVELSE
+
+Kommunledningsförvaltningen 2024-04-08 Dnr KS 2023/0642
+
+Förslag till beslut
+
+Kommunstyrelsen föreslår att kommunfullmäktige beslutar att anta programmet.
+
+Sammanfattning
+
+Kommunen behöver 400 nya bostäder per år.
+
+Ärendets beredning
+
+Förslaget har remitterats till samtliga nämnder, Hyresgästföreningen Sjövik och kommunala pensionärsrådet.
+
+Socialnämnden
+
+Socialnämnden tillstyrker förslaget med ändringar.
+
+Sjöviksbostäder AB
+
+Bolaget kan bygga 120 lägenheter per år.
+
+Hyresgästföreningen Sjövik
+
+Hyresgästföreningen anser att målet är för lågt.
+
+Förvaltningens bedömning
+
+Förvaltningen föreslår att målet behålls.
+
+Bilaga 1
+
+Reservation
+
+Moderaterna och Kristdemokraterna
+
+Vi vill att detaljplaner tar högst 18 månader.
+"""
+
+
+def test_a_protocol_with_its_tjansteskrivelse_and_written_reservations():
+    """A tjänsteskrivelse attached to a protocol speaks for its issuer, each remiss answer in its "Ärendets
+    beredning" for its sender, a proposal it quotes only under "Förslag till beslut"; a written reservation in an
+    attachment for the parties its head names; members who join a motion or leave a note are theirs."""
+    c = clean_text(PROTOCOL_WITH_PAPERS)
+    s = analyse(c, PROTOCOL_WITH_PAPERS)
+    assert _actor_of(s, c, "yrkar, med instämmande").actor == \
+        "Yrkande av Moderaterna (M) och Kristdemokraterna (KD) i kommunstyrelsen (Mats Höglund och Fredrik Ohlsson)"
+    assert _actor_of(s, c, "bygga i trä").actor == \
+        "Protokollsanteckning av Miljöpartiet (MP) i kommunstyrelsen (Johanna Lind)"
+    office = "Kommunledningsförvaltningen"
+    assert _actor_of(s, c, "anta programmet").actor == "Kommunstyrelsen"
+    assert _actor_of(s, c, "400 nya bostäder").actor == office
+    for phrase, who in {"med ändringar": "Socialnämnden", "120 lägenheter": "Sjöviksbostäder AB",
+                        "för lågt": "Hyresgästföreningen Sjövik"}.items():
+        p = _actor_of(s, c, phrase)
+        assert (p.actor, p.section) == (f"{who}, remissvar i sammanfattning", f"Ärendets beredning – {who}"), phrase
+    assert _actor_of(s, c, "målet behålls").actor == office
+    assert _actor_of(s, c, "högst 18 månader").actor == \
+        "Reservation av Moderaterna (M) och Kristdemokraterna (KD) i kommunstyrelsen"
