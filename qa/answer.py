@@ -36,12 +36,14 @@ from qa.language import GLOSSARY, expand_query, glossary_words, in_swedish_terms
 from qa.lexical import is_affix
 from qa.passages import Passage
 from qa.questions import (
+    announced_points,
     answer_type,
     asks_decision,
     asks_decision_taken,
     asks_who_or_when,
     context_sentence,
     is_comparison,
+    is_point,
     lacks_person,
     lacks_quantity,
     lacks_time,
@@ -50,6 +52,7 @@ from qa.questions import (
     topic_asked,
     wants_example,
     wants_reason,
+    wants_view,
 )
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
@@ -224,10 +227,11 @@ QUANTITY_SENTENCES = 5  # a money or count question needs its kind of number amo
 TIME_SENTENCES = 3
 
 
-def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list[_Candidate]:
+def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: bool) -> list[_Candidate]:
     """Each quote followed by the neighbouring sentence of its passage that completes it
     (``qa.questions.context_sentence``). At most MAX_QUOTES + 1 quotes."""
     out: list[_Candidate] = []
+    listed = 0  # points of announced lists beyond the one neighbour each quote may bring
     for c in chosen:
         out.append(c)
         text = c.hit.passage.text
@@ -238,13 +242,17 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool) -> list
         before = spans[i - 1] if i > 0 else None
         after = spans[i + 1] if i + 1 < len(spans) else None
         side = context_sentence(text[c.start:c.end], text[before[0]:before[1]] if before else None,
-                                text[after[0]:after[1]] if after else None, reason, example)
+                                text[after[0]:after[1]] if after else None, reason, example, view)
         extra = before if side == "before" else after if side == "after" else None
-        taken = chosen + out
-        if extra and not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < extra[1]
-                             and extra[0] < x.end for x in taken):
-            out.append(_Candidate(c.hit, extra[0], extra[1], c.score, anchor=c))
-    return out[:MAX_QUOTES + 1]
+        # an announced list is quoted whole: "… beslutar följande." and each "1. …", "2. …"
+        points = announced_points(text[c.start:c.end], [text[a:b] for a, b in spans[i + 1:]])
+        extras = spans[i + 1:i + 1 + points] if points else [extra] if extra else []
+        listed += max(len(extras) - 1, 0)
+        for a, b in extras:
+            if not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < b and a < x.end
+                       for x in chosen + out):
+                out.append(_Candidate(c.hit, a, b, c.score, anchor=c))
+    return out[:MAX_QUOTES + 1 + listed]
 
 
 def _records_decision(passage: Passage) -> bool:
@@ -351,7 +359,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing; a decision may be short
             # ("Motionen avslås." under "Kommunstyrelsens beslut")
             short_decision = _records_decision(h.passage) and len(text.split()) >= 2 and text.rstrip().endswith(".")
-            if (b - a >= 20 and len(text.split()) >= 5 or short_decision) and not text.startswith("#") \
+            # so may a point of a list: "1. att bifalla motionen"
+            short_point = is_point(text) and len(text.split()) >= 4
+            if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))
     if not cands:
@@ -444,7 +454,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         reason = ("De återger förslag till beslut, inget fattat beslut." if lang == "sv"
                   else "They record proposals for a decision, not a decision taken.")
         return refuse(reason, evidence)
-    if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]]):
+    if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]],
+                    tuple(cands[int(j)].hit.passage.actor for j in order[:QUANTITY_SENTENCES])):
         reason = "De nämner ingen person i den rollen." if lang == "sv" else "They name no one in that role."
         return refuse(reason, evidence)
 
@@ -470,7 +481,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         elif c.score >= NEXT_QUOTE_SHARE * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
 
-    chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten))
+    chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten), wants_view(rewritten))
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}

@@ -114,6 +114,10 @@ def _cut_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+# a paragraph that announces what follows: "… föreslår i en motion … följande.", "… med följande uppdrag:"
+_LEADS_IN = re.compile(r"(?:\bföljande|\bnedanstående)[.:]\s*$|:\s*$")
+
+
 def make_passages(
     source: str, clean: CleanText, structure: Structure, target: int = 900
 ) -> list[Passage]:
@@ -132,13 +136,26 @@ def make_passages(
     passages: list[Passage] = []
     for section, actor, paras in groups:
         spans: list[tuple[int, int]] = []
+        last = 0  # where the last piece of the last span starts
         for a, b in paras:
             for s, e in _pieces(text, a, b, target):
-                # pack with the previous piece when both fit: paragraphs of one speaker read well together
-                if spans and e - spans[-1][0] <= target:
+                # pack with the previous piece when both fit: paragraphs of one speaker read well together; a lead-in
+                # stays with what it announces ("… föreslår … följande." and the att-satser), in a passage up to the
+                # longest allowed, or opens the next passage
+                leads_in = bool(spans and _LEADS_IN.search(text, last, spans[-1][1]))
+                if spans and (e - spans[-1][0] <= target or leads_in and e - spans[-1][0] <= MAX_PASSAGE_CHARS):
                     spans[-1] = (spans[-1][0], e)
+                elif leads_in and last > spans[-1][0] and e - last <= MAX_PASSAGE_CHARS:
+                    end = last
+                    while end > spans[-1][0] and text[end - 1].isspace():
+                        end -= 1
+                    spans[-1] = (spans[-1][0], end)
+                    spans.append((last, e))
+                    last = s
+                    continue
                 else:
                     spans.append((s, e))
+                last = s
         for a, b in spans:
             body = text[a:b]
             oa, ob = clean.original_span(a, b)

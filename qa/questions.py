@@ -12,14 +12,20 @@ import re
 
 import numpy as np
 
-from qa.language import BACKS, GLOSSARY
+from qa.language import BACKS, GLOSSARY, in_swedish_terms
 from qa.structure import PARTIES
 
 _MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _MONTHS = rf"(?:{_MONTH_NAMES})"
 _DATE = re.compile(rf"\b\d{{1,2}} {_MONTHS} \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
-_ASKS_DATE = re.compile(r"\b(när|vilket datum|vilken dag|datum|svarstid\w*|remisstid\w*|when|what date|which date|"
-                        r"deadline)\b", re.IGNORECASE)
+# "när" and "when" ask for a time as the question's first word ("När …?", "Var och när …?") or with a verb after them
+# ("…, alltså när är det daterat?", "… and when was it signed?"); otherwise they join a clause ("Vem reserverade
+# sig när nämnden svarade?", "… när det gäller upphandlingen?") and ask for no date
+_ASKS_DATE = re.compile(r"^\s*(?:\w+ (?:och|and) |by |until |since |sedan |till |fram till |senast )?(?:när|when)\b|"
+                        r"\bnär (?:är|var|ska|skall|skulle|kommer|kom|blir|blev|har|hade|kan|fick|\w+(?:des|tes|"
+                        r"ogs|ags))\b|\bwhen (?:is|was|were|are|did|does|do|will|would|should|can|could|has|had)\b|"
+                        r"\b(vilket datum|vilken dag|datum|daterad\w*|dated|svarstid\w*|remisstid\w*|what date|"
+                        r"which date|deadline)\b", re.IGNORECASE)
 # who signed a paper, or when: its signature line ("Stockholm den 23 oktober 2014"), not another dated sentence
 _ASKS_SIGNED = re.compile(r"\b(underteckn\w*|signer\w*|skr[ie]v\w* under|underskrift\w*|"
                           r"sign(?:ed|s|ing|ature\w*)?)\b", re.IGNORECASE)
@@ -58,8 +64,8 @@ _TIME = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:19|20)\d\d|måndag|tisdag|onsdag|to
 # "Vem är förbundsdirektör?" asks for a person in a role: a sentence naming the role without a name does not answer
 _ASKS_PERSON = re.compile(
     r"^\s*(?:vem|who)\s+(?:är|var|blir|blev|is|was|will be)\s+(?:the\s+)?(?:\S+s\s+)?(?:vice\s+)?"
-    r"\w*(?:direktör\w*|ordförande\w*|chef\w*|råd|rådet|ledamot\w*|sekreterare\w*|handläggare\w*|director|"
-    r"chair\w*|head|mayor|commissioner|secretary)\b", re.IGNORECASE)
+    r"(?P<role>\w*(?:direktör\w*|ordförande\w*|chef\w*|råd|rådet|ledamot\w*|sekreterare\w*|handläggare\w*|"
+    r"director|chair\w*|head|mayor|commissioner|secretary))\b", re.IGNORECASE)
 # a capitalised pair that is a body or a place, not a person: "Kommunförbundet Stockholms Län"
 BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|landsting|styrelse|beredning|departement|"
                        r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
@@ -102,6 +108,14 @@ _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgru
                            r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
                            re.IGNORECASE)
 # Users ask for positions: an objection is worded with reservations and negations, support with approval.
+# who dissented ("Vem reserverade sig …?", "Vilka partier reserverade sig?", "Who dissented?"): the line recording
+# the dissent names them ("Reservation anfördes av …", "… (M) reserverar sig mot beslutet")
+_ASKS_DISSENTERS = re.compile(r"^\s*(?:vem|vilka|vilket parti|vilka partier|who|which part(?:y|ies))\b.*\b"
+                              r"(?:reserver\w*|reservation\w*|dissent\w*|särskilt yttrande|särskilt uttalande)",
+                              re.IGNORECASE)
+_RECORDS_DISSENT = re.compile(r"\b(?:reservation|särskilt uttalande|ersättaryttrande|protokollsanteckning) "
+                              r"(?:anfördes|gjordes|lämnades|antecknades|avgavs) av\b|\breserver(?:ar|ade) sig\b",
+                              re.IGNORECASE)
 _ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|klag\w*|"
                              r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
                              r"worr\w*|doubt\w*|against|disagree\w*|complain\w*)\b", re.IGNORECASE)
@@ -122,7 +136,20 @@ _JUSTIFIES = re.compile(r"^\s*det är (?:viktigt|nödvändigt|angeläget|avgöra
 # one when that one judges it ("Givet KSL:s karaktär … är det svårt att se ett sådant behov."): the voice's own view
 _RELAYS = re.compile(r"^\s*(?:i )?(?:rapporten|remissen|utredningen|förslaget|promemorian|betänkandet|"
                      r"remisställaren)\b", re.IGNORECASE)
-_ANNOUNCES = re.compile(r"\b(följande|nedanstående)[.:]\s*$", re.IGNORECASE)  # what follows is the content
+# what follows is the content: "… beslutar följande.", "… med följande uppdrag:", "Vi föreslår följande" (and the
+# att-satser)
+_ANNOUNCES = re.compile(r"\b(följande|nedanstående)(?:\s+\w+)?\s*[.:]?\s*$|:\s*$", re.IGNORECASE)
+_LISTED = re.compile(r"\s*(?:\d{1,2}[.)]|[-–•])\s")  # a numbered or dashed point: "1. …", "- att …"
+LISTED_POINTS = 6  # at most this many points of a list are quoted with the sentence announcing them
+# a negated stance and what the voice wants instead: "Vi anser dock inte att satsningen ska finansieras genom höjd
+# skatt. Medlen bör i stället tas från …"
+_NEGATED = re.compile(r"\b(?:inte|ej|icke|aldrig)\b", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:i stället|istället)\b", re.IGNORECASE)
+# a voice's own judgement, opening its sentence: "Stadsledningskontoret bedömer att …", "Vi anser därför att …"
+_JUDGEMENT = re.compile(r"^\s*(?:[\w-]+\s+){1,3}?(?:anser|bedömer|menar|konstaterar|föreslår)\s+(?:\w+\s+)?att\b",
+                        re.IGNORECASE)
+_ASKS_VIEW = re.compile(r"\b(?:anser|ansåg|tycker|tyckte|menar|bedömer|bedömde|inställning|ståndpunkt|syn på|"
+                        r"think|thinks|view|position|stance|opinion)\b", re.IGNORECASE)
 _GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|(?:överens|eniga) om|"
                          r"samma (?:uppfattning|syn|linje)|compare|differ|difference|versus|vs|agree (?:on|about)|"
@@ -187,6 +214,8 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
         return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
     if _ASKS_DNR.search(question):
         pattern = _DNR
+    elif _ASKS_DISSENTERS.search(question):
+        pattern = _RECORDS_DISSENT
     elif _ASKS_SIGNED.search(question):
         pattern = _SIGNATURE_LINE
     elif _ASKS_DATE.search(question):
@@ -230,13 +259,17 @@ def lacks_time(question: str, best_sentences: list[str]) -> bool:
     return bool(_ASKS_TIME.search(question)) and not any(_TIME.search(t) for t in best_sentences)
 
 
-def lacks_person(question: str, best_sentences: list[str]) -> bool:
+def lacks_person(question: str, best_sentences: list[str], speakers: tuple[str, ...] = ()) -> bool:
     """A question for the person in a role ("Vem är förbundsdirektör för KSL?") whose best sentences name no one:
-    they may mention the role ("… stödet till förbundsdirektören"), but not who holds it."""
-    if not _ASKS_PERSON.match(question):
+    they may mention the role ("… stödet till förbundsdirektören"), but not who holds it. A speaker of them in
+    that role names the person too: "Föredragande borgarrådet Karin Wanngård" for "Who is the commissioner …?"."""
+    m = _ASKS_PERSON.match(question)
+    if not m:
         return False
-    return not any(not any(BODY_WORD.match(w) for w in m.group(0).split())
-                   for t in best_sentences for m in _PERSON.finditer(t))
+    role = re.sub(r"(?:en|et|n)$", "", in_swedish_terms(m.group("role")).split()[-1].lower())
+    named = [*best_sentences, *(s for s in speakers if role in s.lower())]
+    return not any(not any(BODY_WORD.match(w) for w in p.group(0).split())
+                   for t in named for p in _PERSON.finditer(t))
 
 
 def wants_reason(question: str) -> bool:
@@ -344,15 +377,43 @@ def is_comparison(question: str) -> bool:
     return bool(_COMPARISON.search(question))
 
 
-def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool) -> str | None:
+def announced_points(own: str, following: list[str]) -> int:
+    """How many of the ``following`` sentences are the points that ``own`` announces ("Borgarrådsberedningen
+    föreslår att kommunfullmäktige beslutar följande." then "1. …", "2. …"): the numbered or dashed ones right
+    after it, at most LISTED_POINTS."""
+    if not _ANNOUNCES.search(own):
+        return 0
+    n = 0
+    while n < min(len(following), LISTED_POINTS) and _LISTED.match(following[n]):
+        n += 1
+    return n
+
+
+def is_point(sentence: str) -> bool:
+    """A numbered or dashed point of a list ("1. att bifalla motionen", "- att delvis godkänna promemorian"): short,
+    and a proposal of its own."""
+    return bool(_LISTED.match(sentence))
+
+
+def wants_view(question: str) -> bool:
+    """What a voice thinks of something: "Vad anser stadsledningskontoret om …?", "What is the office's view …?"."""
+    return bool(_ASKS_VIEW.search(question))
+
+
+def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool,
+                     view: bool = False) -> str | None:
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
     announces ("… beslutar följande." and the decision) or a next sentence spells out ("Det handlar om …"); the
     judgement after a sentence that relays the paper under review ("Rapporten lägger stor vikt på …"); the claim
     before a sentence giving its reason ("Bakgrunden är att …"); the reason (the sentence before one that concludes
     "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons, goes on from
     it, "… saknas beslutskraft. Det riskerar att hämma tillväxten.", or justifies it, "… välkomnar att KSL ser över
-    … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is."""
-    if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)):
+    … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is; what a voice
+    wants instead of what it rejects ("… inte … genom höjd skatt. Medlen bör i stället …"); the voice's judgement
+    after a finding ("… saknar finansiering. Stadsledningskontoret bedömer att …") when its ``view`` is asked."""
+    if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)
+                              or _NEGATED.search(own) and _INSTEAD.search(after)
+                              or view and _JUDGEMENT.match(after) and not _JUDGEMENT.match(own)):
         return "after"
     if after is not None and _RELAYS.match(own) and not _RELAYS.match(after) and \
             (_CRITICAL.search(after) or _SUPPORTIVE.search(after) or _GIVES_REASON.search(after)):

@@ -2,7 +2,8 @@
 
 A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before white space and a capital,
 digit, quote or dash, except after the abbreviations of the genre ("t.ex.", "dvs.", "bl.a.", "s.k.", "kap.", …).
-Example: "KSL ska vara en mötesplats, dvs. en arena. Dock bör frågorna vara få." -> two sentences.
+Example: "KSL ska vara en mötesplats, dvs. en arena. Dock bör frågorna vara få." -> two sentences. A numbered
+point keeps its number ("1. Motionen avslås."); each listed att-sats ("- att …") is a sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ _ABBREVIATIONS = frozenset(
         "mm", "etc", "e.g", "i.e", "vs", "no", "mr", "mrs", "dr", "prof", "kl", "tel"
     ]
 )
-_BOUNDARY = re.compile(r"[.!?…]+[”\"')\]]*(?=\s+[\"”“'(\[A-ZÅÄÖÉ0-9–-])|\n\n")
+# a sentence ends at its mark, at a paragraph break, or before the dash of a listed att-sats ("… följande - att
+# delvis godkänna promemorian - att därutöver anföra …"), each a proposal of its own
+_BOUNDARY = re.compile(r"[.!?…]+[”\"')\]]*(?=\s+[\"”“'(\[A-ZÅÄÖÉ0-9–-])|\n\n|(?<=\S)\s+(?=[-–•]\s+att\b)")
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}")  # "1." of a numbered point opens its sentence: "1. Motionen avslås."
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -30,6 +34,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             word = re.search(r"([\w.]+)\.*$", text[a:m.start()] + ".")
             raw = (word.group(1) if word else "").rstrip(".")
             if raw.lower() in _ABBREVIATIONS or (len(raw) == 1 and raw.isupper()):  # "t.ex.", "A. Svensson"
+                continue
+            if _LIST_NUMBER.fullmatch(text, a, m.start()):
                 continue
         _push(text, spans, a, b)
         a = b

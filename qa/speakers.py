@@ -32,8 +32,8 @@ _CODE_END = r"(?:[\s),.?/]|:s\b|$)"  # a party code ends there: "(FP)", "M/FP", 
 _AND = r"(?: och | and | & |/|, )"  # between listed parties: "M och FP", "M/FP"
 # Folkpartiet liberalerna (FP) became Liberalerna (L) in 2015: papers of one period use one name, people either.
 _RENAMED = {"L": "FP", "FP": "L"}
-_DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|oppositionen|opposition|dissent\w*|särskil\w+ uttalande\w*|"
-                      r"ersättaryttrande\w*)\b", re.IGNORECASE)
+_DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|reserver\w* sig|reserved|oppositionen|opposition|dissent\w*|"
+                      r"särskil\w+ uttalande\w*|ersättaryttrande\w*)\b", re.IGNORECASE)
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
 _MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
@@ -106,7 +106,7 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
     if bare and len(offices) == 1 and not any(s.label in offices for s in found):
         office = offices.pop()
         found.append(Speaker(office, (office,), body=True))
-    for sp in _named_voices(q, actors, found):
+    for sp in [*_named_voices(q, actors, found), *_named_respondents(q, actors, found)]:
         if sp.label not in {s.label for s in found}:
             found.append(sp)
     if not any(s.label.startswith("remissen") for s in found) and \
@@ -145,6 +145,33 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
             surname = person.split()[-1]
             if re.search(rf"(?<![\w-]){re.escape(surname)}(?:s|'s)?(?![\w-])", question):
                 out.append(Speaker(person, (person.lower(),)))
+    return out
+
+
+# a remissinstans's answer as a paper gives it: "Farsta stadsdelsnämnd, remissvar i sammanfattning", "Äldrenämnden
+# (enligt föredragande borgarrådet …)"
+_ANSWERING = re.compile(r"^(?P<name>[^,]+?)(?:, remissvar i sammanfattning| \(enligt .*\))$")
+# words of such names that name no one in particular
+_GENERIC_NAME_WORDS = frozenset(("kommunstyrelsens", "kommunala", "kommunens", "stadens", "stockholms", "läns", "län",
+                                 "region", "kommun", "stad", "stadsdelsnämnd", "stadsdelsförvaltning"))
+
+
+def _named_respondents(question: str, actors: Iterable[str], named: list[Speaker]) -> list[Speaker]:
+    """Remissinstanser whose answers the documents give, named in the question by a word of their name that no
+    other of them has: "När vill Farsta stadsdelsnämnd …?" (not Bromma's), "Vad föreslår pensionärsrådet …?" for
+    "Kommunstyrelsens pensionärsråd (KPR)", "Hyresgästföreningen" for "Hyresgästföreningen Sjövik". Asking about
+    one is asking for its answer."""
+    names = {m.group("name").strip() for a in actors if (m := _ANSWERING.match(a))}
+    names = {n for n in names if not any(_holds(n, p) for s in named for p in s.patterns)}
+    keys = {n: {w for w in re.findall(r"[^\W\d_]{4,}", n.lower()) if w not in _GENERIC_NAME_WORDS} for n in names}
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    out = []
+    for n, own in keys.items():
+        distinctive = {k for k in own if not any(k in other for m, other in keys.items() if m != n)}
+        abbreviations = re.findall(r"\(([A-ZÅÄÖ]{2,6})\)", n)  # "KPR" for "Kommunstyrelsens pensionärsråd (KPR)"
+        if any(w.startswith(k) for k in distinctive for w in words) or \
+                any(re.search(rf"(?<![\w-]){a}(?![\w-])", question) for a in abbreviations):
+            out.append(Speaker(n, (n.lower(),), body=True))
     return out
 
 

@@ -1,8 +1,8 @@
 from qa.answer import _frame, short_actor
 from qa.language import expand_query
-from qa.questions import lead_fact
+from qa.questions import announced_points, answer_type, context_sentence, lead_fact
 from qa.sentences import split_sentences
-from qa.speakers import speaker_matches
+from qa.speakers import mentioned_speakers, speaker_matches
 from qa.structure import _person_names
 
 
@@ -330,3 +330,60 @@ def test_the_subject_a_voice_is_asked_about():
         "Stockholmsregionens Europaförening"
     assert topic_asked("Vad kan hända om det saknas regional beslutskraft?") is None  # "om" is "if"
     assert topic_asked("What worries the office about the steering groups?") is None  # not what it says
+
+
+def test_a_numbered_point_keeps_its_number_and_each_listed_att_sats_is_a_sentence():
+    assert split_sentences("Borgarrådsberedningen föreslår följande. 1. Motionen avslås. 2. Paragrafen justeras.") == [
+        "Borgarrådsberedningen föreslår följande.", "1. Motionen avslås.", "2. Paragrafen justeras."]
+    assert split_sentences("Vi föreslår följande - att delvis godkänna promemorian - att därutöver anföra. Det är 12. "
+                           "Bra.") == ["Vi föreslår följande", "- att delvis godkänna promemorian",
+                                       "- att därutöver anföra.", "Det är 12.", "Bra."]
+
+
+def test_an_announcing_sentence_brings_the_points_right_after_it():
+    points = ["1. att bifalla motionen", "2. att därutöver anföra", "Maten är en del av omsorgen."]
+    assert announced_points("Jag föreslår att kommunstyrelsen beslutar följande.", points) == 2
+    assert announced_points("Vi yrkade på återremiss med följande uppdrag:", ["- att bygga mer", "Slut."]) == 1
+    assert announced_points("Maten är en del av omsorgen.", points) == 0
+
+
+def test_när_asks_for_a_date_only_as_the_question_word():
+    dated = ["Äldrenämnden beslutade den 15 juni 2021 att godkänna tjänsteutlåtandet."]
+    for question in ("När beslutade äldrenämnden?", "Hur gammalt är utlåtandet, alltså när är det daterat?",
+                     "And when was it decided?"):
+        assert answer_type(question, dated)[0] == 1, question
+    for question in ("Vad föreslår pensionärsrådet när det gäller upphandlingen?",
+                     "What did the office say when the board met?"):
+        assert answer_type(question, dated)[0] == 0, question
+
+
+def test_a_question_for_who_dissented_wants_the_line_recording_the_dissent():
+    texts = ["Äldrenämnden beslutade den 15 juni 2021 att godkänna tjänsteutlåtandet.",
+             "Reservation anfördes av Camilla Strand (S) och Helena Öhman (V) med hänvisning till eget förslag.",
+             "Per Holm (M) reserverar sig mot beslutet."]
+    assert list(answer_type("Vem reserverade sig när äldrenämnden svarade?", texts)) == [0, 1, 1]
+
+
+def test_a_remissinstans_is_named_by_the_word_of_its_name_no_other_has():
+    actors = ["Farsta stadsdelsnämnd, remissvar i sammanfattning", "Bromma stadsdelsnämnd, remissvar i sammanfattning",
+              "Kommunstyrelsens pensionärsråd (KPR), remissvar i sammanfattning", "Stadsledningskontoret",
+              "Stadsdelsförvaltningen, Farsta stadsdelsnämnd"]
+    labels = lambda q: [s.label for s in mentioned_speakers(q, actors)]  # noqa: E731
+    assert labels("När vill Farsta stadsdelsnämnd ha kök?") == ["Farsta stadsdelsnämnd"]
+    assert labels("Vad föreslår pensionärsrådet?") == labels("Vad tycker KPR?") == \
+        ["Kommunstyrelsens pensionärsråd (KPR)"]
+    assert labels("Vad tycker stadsdelsnämnderna?") == []  # both have the word: it names neither
+    farsta = mentioned_speakers("Vad tycker Farsta?", actors)
+    assert speaker_matches(farsta, "Stadsdelsförvaltningen, Farsta stadsdelsnämnd")
+    assert not speaker_matches(farsta, "Bromma stadsdelsnämnd, remissvar i sammanfattning")
+
+
+def test_a_rejection_reads_on_into_what_is_wanted_instead_and_a_finding_into_the_voices_judgement():
+    rejected, instead = ("Vi anser dock inte att satsningen ska finansieras genom höjd skatt.",
+                         "Medlen bör i stället tas från stadens kostnader för tolkar.")
+    assert context_sentence(rejected, None, instead, reason=False, example=False) == "after"
+    assert context_sentence("Vi vill satsa på maten.", None, instead, reason=False, example=False) is None
+    finding, judgement = ("Motionens förslag om 45 miljoner kronor årligen saknar finansiering.",
+                          "Stadsledningskontoret bedömer att resurserna bör prövas i budgetprocessen.")
+    assert context_sentence(finding, None, judgement, reason=False, example=False, view=True) == "after"
+    assert context_sentence(finding, None, judgement, reason=False, example=False, view=False) is None

@@ -60,3 +60,16 @@ def test_single_overlong_sentence_is_cut_below_the_limit():
     ps = make_passages("x.txt", c, analyse(c, text))
     assert ps and all(len(p.text) <= MAX_PASSAGE_CHARS for p in ps)
     assert "".join(p.text for p in ps).replace(" ", "") == c.text.split("\n\n", 1)[1].replace(" ", "")
+
+
+def test_a_lead_in_stays_with_the_points_it_announces():
+    """"… föreslår i en motion följande." never ends a passage whose points open the next: the lead-in goes with
+    them, into a longer passage if need be."""
+    before = "Motionären beskriver hur maten lagas i dag och vad de boende tycker om den. " * 8
+    points = "\n".join(f"- att boende nummer {i} ska ha ett eget tillagningskök där maten lagas på plats" for i in
+                       range(1, 9))
+    text = f"Titel\n\n{before}\n\nAnna Berg (V) föreslår i en motion följande.\n\n{points}\n"
+    ps = _passages(text, target=700)
+    lead = next(p for p in ps if "följande." in p.text)
+    assert "- att boende nummer 1 ska" in lead.text
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in ps)

@@ -1,0 +1,60 @@
+"""Answers on a paper of the genre laid out unlike the case (benchmarks/genre/motion): a proposal with its points,
+who dissented in a remissinstans, what a voice wants instead, a district committee named by its place."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.answer import answer_question
+from qa.service import index_corpus, open_qa
+from qa.settings import Settings
+
+pytestmark = pytest.mark.model
+
+PAPER = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "motion" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("genre")
+    shutil.copytree(PAPER, tmp / "corpus")
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    index_corpus(settings, log=lambda m: None)
+    return open_qa(settings)
+
+
+def _quotes(ans):
+    return " ".join(c.quote for c in ans.citations)
+
+
+def test_a_proposal_is_quoted_with_every_point_it_announces(qa):
+    ans = answer_question(qa, "Vilket beslut föreslår borgarrådsberedningen om motionen?")
+    quotes = _quotes(ans)
+    assert "Motionens första och fjärde att-sats avslås" in quotes
+    assert "Motionen anses i övrigt besvarad" in quotes
+
+
+def test_who_dissented_in_a_remissinstans_is_its_reservation(qa):
+    ans = answer_question(qa, "Vilka reserverade sig i äldrenämnden?")
+    assert ans.citations[0].hit.passage.actor.startswith(
+        "Reservation av Socialdemokraterna (S) och Vänsterpartiet (V) i äldrenämnden")
+    assert "Camilla Strand" in ans.citations[0].quote
+
+
+def test_what_a_voice_wants_instead_of_what_it_rejects(qa):
+    ans = answer_question(qa, "Hur vill Sverigedemokraterna betala för satsningen?")
+    assert "tolkar" in _quotes(ans)
+    assert all("(SD)" in c.hit.passage.actor for c in ans.citations)
+
+
+def test_a_district_committee_named_by_its_place_is_the_one_quoted(qa):
+    ans = answer_question(qa, "Vilket år vill Farsta stadsdelsnämnd ha tillagningskök på alla boenden?")
+    assert "Farsta stadsdelsnämnd" in ans.citations[0].hit.passage.actor
+    assert "2028" in _quotes(ans)
+
+
+def test_an_office_asked_for_its_view_is_quoted_with_its_judgement(qa):
+    ans = answer_question(qa, "Vad anser stadsledningskontoret om att tillföra 45 miljoner kronor?")
+    assert ans.citations[0].hit.passage.actor == "Stadsledningskontoret"
+    assert "budgetprocessen" in _quotes(ans)
