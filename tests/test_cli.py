@@ -1,6 +1,12 @@
+import io
 import json
+import os
+import runpy
+import sys
 
-from qa import service
+import pytest
+
+from qa import cli, service
 from tests.conftest import run_cli as run
 
 
@@ -139,3 +145,17 @@ def test_source_limits_search_and_ask_to_one_document(cli_env, capsys):
     code, _ = run(["ask", "Vad tycker M?", "--source", "finns-inte.pdf"])
     err = capsys.readouterr().err
     assert code == 2 and "finns-inte.pdf" in err and "annat.md" in err
+
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(monkeypatch):
+    """`python -m qa ask … | head`: when the reader closes the pipe, the command ends quietly with status 0."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone
+    stream = io.TextIOWrapper(os.fdopen(write, "wb"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", stream)
+    monkeypatch.setattr(cli, "main", lambda: print("svar " * 50_000) or 0)
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("qa", run_name="__main__")
+    assert done.value.code == 0
+    stream.close()
