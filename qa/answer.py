@@ -229,7 +229,8 @@ TIME_SENTENCES = 3
 
 def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: bool) -> list[_Candidate]:
     """Each quote followed by the neighbouring sentence of its passage that completes it
-    (``qa.questions.context_sentence``). At most MAX_QUOTES + 1 quotes."""
+    (``qa.questions.context_sentence``), or by the points it announces (``qa.questions.announced_points``). At most
+    MAX_QUOTES + 1 quotes, and the further points of announced lists."""
     out: list[_Candidate] = []
     listed = 0  # points of announced lists beyond the one neighbour each quote may bring
     for c in chosen:

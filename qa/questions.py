@@ -107,7 +107,6 @@ _ELABORATES = re.compile(r"^\s*(?:det (?:handlar|rör sig) om|det (?:gäller|avs
 _GIVES_REASON = re.compile(r"^(givet|eftersom|skälet|anledningen|orsaken|bakgrunden|detta beror|det beror|med tanke på|"
                            r"på grund av|mot bakgrund av)\b|\b(eftersom|på grund av|beror på|med tanke på|givet)\b",
                            re.IGNORECASE)
-# Users ask for positions: an objection is worded with reservations and negations, support with approval.
 # who dissented ("Vem reserverade sig …?", "Vilka partier reserverade sig?", "Who dissented?"): the line recording
 # the dissent names them ("Reservation anfördes av …", "… (M) reserverar sig mot beslutet")
 _ASKS_DISSENTERS = re.compile(r"^\s*(?:vem|vilka|vilket parti|vilka partier|who|which part(?:y|ies))\b.*\b"
@@ -116,6 +115,7 @@ _ASKS_DISSENTERS = re.compile(r"^\s*(?:vem|vilka|vilket parti|vilka partier|who|
 _RECORDS_DISSENT = re.compile(r"\b(?:reservation|särskilt uttalande|ersättaryttrande|protokollsanteckning) "
                               r"(?:anfördes|gjordes|lämnades|antecknades|avgavs) av\b|\breserver(?:ar|ade) sig\b",
                               re.IGNORECASE)
+# Users ask for positions: an objection is worded with reservations and negations, support with approval.
 _ASKS_CRITICISM = re.compile(r"\b(invänd\w*|kritik\w*|kritisk\w*|risk\w*|orolig\w*|oro|farhåg\w*|problem\w*|klag\w*|"
                              r"negativ\w*|nackdel\w*|tveksam\w*|skeptisk\w*|emot|object\w*|critic\w*|concern\w*|"
                              r"worr\w*|doubt\w*|against|disagree\w*|complain\w*)\b", re.IGNORECASE)
