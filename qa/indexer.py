@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,55 @@ def same_on_disk(entry: dict[str, Any], stat: os.stat_result) -> bool:
     return (entry.get("size"), entry.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns)
 
 
+class _Preload:
+    """The embedder made in a thread while the previous index is read: loading the model (a few seconds) and
+    reading a 25,000-document index (as long again) overlap when one file changed. Its error, if any, is raised
+    where the embedder is needed, and only there."""
+
+    def __init__(self, factory: Callable[[], Embedder]) -> None:
+        self._factory = factory
+        self._embedder: Embedder | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="embedder-preload")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            embedder = self._factory()
+            prepare = getattr(embedder, "prepare_passages", None)  # a lazy embedder loads its passage model now
+            if prepare is not None:
+                prepare()
+            self._embedder = embedder
+        except BaseException as e:  # noqa: BLE001 - handed to the caller, who decides whether it matters
+            self._error = e
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def get(self) -> Embedder:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._embedder is not None
+        return self._embedder
+
+
+def _may_need_embedding(files: list[CorpusFile], stats: dict[str, os.stat_result | OSError],
+                        manifest: dict[str, Any] | None, reembed_all: bool) -> bool:
+    """Whether something will likely be embedded: no index yet, other settings or model, or a file added, removed
+    or touched since it was indexed (a touched file with the same content needs nothing, found out later)."""
+    if manifest is None or reembed_all:
+        return True
+    indexed = manifest.get("files", {})
+    if len(indexed) != len(files):
+        return True
+    for f in files:
+        prev, stat = indexed.get(f.source), stats.get(f.source)
+        if prev is None or isinstance(stat, OSError) or stat is None or not same_on_disk(prev, stat):
+            return True
+    return False
+
+
 def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[], Embedder],
                 log: Callable[[str], None] = print, progress_stream: Any = None) -> IndexReport:
     """Index ``settings.corpus_dir`` into ``settings.index_dir``. The embedder is created only if something needs
@@ -102,6 +152,16 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         changed = sorted(k for k, v in key.items() if (old_manifest or {}).get("settings", {}).get(k) != v)
         # only the lexical analyzer changed: the vectors stay, the passages' words are analysed again
         relex = changed == ["analyzer"]
+        # the model loads in a thread while the previous index is read, if anything may need embedding
+        stats: dict[str, os.stat_result | OSError] = {}
+        for f in files:
+            try:
+                stats[f.source] = f.path.stat()
+            except OSError as e:
+                stats[f.source] = e
+        reembed_all = bool(old_manifest) and (old_manifest.get("model") != model_id or bool(changed) and not relex)
+        preload = _Preload(embedder_factory) if _may_need_embedding(files, stats, old_manifest, reembed_all) \
+            else None
         if old_manifest and old_manifest.get("model") != model_id:
             log(f"The index was built with the model {old_manifest.get('model')!r}; every passage is embedded "
                 f"again with {model_id!r}.")
@@ -125,13 +185,14 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         reading = Progress(len(files), "Reading documents", progress_stream)
         for f in files:
             reading(1)
-            try:
-                stat = f.path.stat()
-            except OSError as e:
+            stat_or_error = stats[f.source]
+            if isinstance(stat_or_error, OSError):
+                e = stat_or_error
                 reason = "is a link to a file that does not exist" if f.path.is_symlink() else \
                     f"cannot be read ({e.strerror})"
                 report.skipped.append((f.source, reason))
                 continue
+            stat = stat_or_error
             info = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
             prev = old_files.get(f.source)
             reuse = prev and f.source in old_by_source and old is not None and same_on_disk(prev, stat)
@@ -170,12 +231,14 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         report.removed = sum(1 for s in old_files if s not in sources_now and s not in skipped_now)
 
         if old and not relex and not to_embed and report.removed == 0 and len(kept) == len(old_files):
+            if preload:
+                preload.wait()  # a touched file with the same content: the model was not needed after all
             report.unchanged = True
             report.passages = len(old.passages)
             report.seconds = time.monotonic() - t0
             return report
 
-        embedder = embedder_factory()
+        embedder = preload.get() if preload else embedder_factory()
         new_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
         if to_embed:
             bar = Progress(len(to_embed), "Embedding passages", progress_stream)

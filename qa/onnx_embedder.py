@@ -514,6 +514,10 @@ class Int8PassageEmbedder:
                     side = self._sides[name] = self._factories[name]()
         return side
 
+    def prepare_passages(self) -> None:
+        """Load the passage model now (``qa.indexer`` does, in a thread, while it reads the previous index)."""
+        self._side("passages")
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._side("questions").encode_queries(texts)
 

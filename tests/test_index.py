@@ -228,3 +228,27 @@ def test_retrieval_works_through_the_backend_seam_alone(settings, fake_embedder)
     assert [[h.passage.chunk_id for h in hits] for hits in ours] == \
         [[h.passage.chunk_id for h in hits] for hits in theirs]
     assert {"dense_search", "dense_scores", "lexical_search"} <= set(other.calls)
+
+
+def test_the_model_loads_only_to_be_used_and_its_failure_shows_only_then(settings, fake_embedder):
+    """The indexer starts loading the model while it reads the previous index when a file looks changed. A file
+    only touched (same content) needs no model: a model that cannot load is no error then. A file really changed
+    needs it, and its load error is the command's error, as before."""
+    from qa.errors import ModelError
+    from qa.indexer import build_index
+
+    index_corpus(settings, fake_embedder, log=_quiet)
+    doc = next(settings.corpus_dir.glob("*.txt"))
+
+    def broken() -> None:
+        raise ModelError("the model cannot be loaded here")
+
+    os.utime(doc, ns=(doc.stat().st_atime_ns, doc.stat().st_mtime_ns + 10**9))  # touched, same content
+    report = build_index(settings, fake_embedder.model_id, broken, log=_quiet)
+    assert report.unchanged and report.embedded_passages == 0
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nEn ny mening om simhallen i Vällingby.\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be loaded"):
+        build_index(settings, fake_embedder.model_id, broken, log=_quiet)
+    loaded = []
+    report = build_index(settings, fake_embedder.model_id, lambda: loaded.append(1) or fake_embedder, log=_quiet)
+    assert loaded == [1] and report.embedded_files == 1
