@@ -141,7 +141,9 @@ def stage_update(work: Path) -> dict[str, Any]:
 
     page = sorted((work / "corpus" / "regeringen").rglob("*.md"))[0]
     original = page.read_text(encoding="utf-8")
-    page.write_text(original + "\n\nTillägg: denna sida har ändrats för att mäta omindexering.\n", encoding="utf-8")
+    # a text of its own each run: the index of an earlier run holds the page as that run changed it
+    page.write_text(original + f"\n\nTillägg: denna sida har ändrats för att mäta omindexering ({time.time_ns()}).\n",
+                    encoding="utf-8")
     t0 = time.monotonic()
     report = index_corpus(_settings(work), log=lambda m: print(m, file=sys.stderr))
     seconds = time.monotonic() - t0
