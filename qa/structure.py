@@ -73,11 +73,13 @@ _ITEM = re.compile(r"^§\s*(?P<n>\d+[a-z]?(?:/\d{4})?)(?![\w/])\s*(?P<rest>.*)$"
 _DECISION = re.compile(r"^(?P<body>.+)s beslut$")
 # a member's motion, reservation or note in a protocol: "Anna Berg (S) yrkar …", "Per Holm (M) och Lena Ek (KD)
 # reserverar sig …"
-_MEMBER = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3} \([A-ZÅÄÖ!]{1,3}\)"
-_MEMBERS = rf"{_MEMBER}(?:(?:, | och ){_MEMBER})*"
+_NAME = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3}"
+# one member with a party, or several with theirs: "Peter Ahlgren och Lina Öberg (båda M)"
+_MEMBER = rf"{_NAME}(?:(?:, | och ){_NAME})* \((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{{1,3}}\)"
+_MEMBERS = rf"{_MEMBER}(?:(?:, | och | samt ){_MEMBER})*"
 _MOVES = re.compile(rf"(?P<who>{_MEMBERS}) (?P<act>yrkar|föreslår|instämmer|reserverar sig|anmäler (?:en )?"
-                    r"(?:skriftlig )?reservation|lämnar (?:en |följande )?(?:skriftlig )?(?:reservation|"
-                    r"protokollsanteckning)|antecknar|deltar inte)\b")
+                    r"(?:skriftlig )?reservation|lämnar (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
+                    r"(?:reservation|protokollsanteckning|särskil(?:t|da) yttrande)|antecknar|deltar inte)\b")
 # members who join a motion: "Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att …"
 _JOINED_BY = re.compile(rf"\bmed instämmande av (?P<who>{_MEMBERS})")
 _MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern})")
@@ -99,13 +101,20 @@ _ANSWERED_BY = re.compile(r"\b(?:besvarats av|remitterats till|yttrande(?:n)? ha
 _RESPONDENT = re.compile(
     rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|beredningen)|[A-ZÅÄÖ][\wåäö-]*s? "
     r"(?:stadsdelsnämnd|stadsdelsförvaltning|kommun|stad)|[A-ZÅÄÖ][\wåäö-]*(?:verket|styrelsen|myndigheten)"
-    r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [a-zåäö]+)?)?|(?:Kommunala |Kommunens |Stadens )?[A-ZÅÄÖ]?[\wåäö-]*rådet|"
-    r"[A-ZÅÄÖ][\wåäö-]*(?:föreningen|förbundet|organisationen)(?: [A-ZÅÄÖ][\wåäö-]*){0,2}|"
-    r"(?:[A-ZÅÄÖ][\wåäö-]* ){1,3}AB|Region [A-ZÅÄÖ][\wåäö]+)")
+    r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [A-ZÅÄÖ][\wåäö]*)?(?: [a-zåäö]+)?)?|(?:Kommunala |Kommunens |Stadens )?[A-ZÅÄÖ]?"
+    r"[\wåäö-]*rådet|[A-ZÅÄÖ][\wåäö-]*(?:föreningen|förbundet|organisationen)(?: [A-ZÅÄÖ][\wåäö-]*){0,2}|"
+    r"(?:Föreningen|Förbundet|Organisationen|Nätverket)(?: [A-ZÅÄÖ][\wåäö-]*){1,3}|"
+    r"(?:[A-ZÅÄÖ][\wåäö-]* ){1,3}AB|Region [A-ZÅÄÖ][\wåäö]+|"
+    # a committee of a district or a compound name: "Stadsdelsnämnden Norra Hisingen", "Park- och naturnämnden"
+    r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|förvaltningen) [A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)?|"
+    r"[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+(?:nämnden|förvaltningen|kontoret))")
 # sections that give the remiss answers one by one under their senders' names ("Ärendets beredning" of a
 # tjänsteskrivelse, "Remissinstansernas synpunkter"), as a remissammanställning does
 _REMISS_SECTIONS = frozenset(("ärendets beredning", "beredning", "remissvar", "inkomna remissvar", "remissyttranden",
                               "remissinstansernas synpunkter", "remissinstanser", "remissbehandling"))
+# … and any heading of that kind: "Yttranden under samrådet", "Inkomna yttranden", "Synpunkter från remissinstanserna"
+_REMISS_HEADING = re.compile(r"(?i)^(?:inkomna |sammanfattning av )?(?:yttranden|remissvar|remissyttranden|"
+                             r"samrådsyttranden)\b|remissinstans|synpunkter (?:från|under) (?:remiss|samråd)")
 # an office named by its kind alone, whose answer the heading above it names: "Stadsdelsförvaltningens
 # tjänsteutlåtande" under "Farsta stadsdelsnämnd"
 _GENERIC_OFFICE = re.compile(r"(?:Stadsdels|Fack)?(?:förvaltningen|kontoret|nämnden)", re.I)
@@ -197,13 +206,14 @@ def _person_names(who: str) -> str:
     names = re.sub(r"\((?:båda|alla|samtliga)?\s*[^)]*\)", "", who)
     names = re.sub(r"(?i)\b(?:(?:\d:e |förste |andre )?vice )?(?:borgarråden|borgarrådet|ledamöterna|ledamoten|"
                    r"ersättarna|ersättaren|ordföranden|ordförande)\b|\bm\.fl\.?", "", names)
-    parts = [p.strip() for p in re.split(r",|\boch\b", re.sub(r"\s+", " ", names)) if p.strip()]
+    parts = [p.strip() for p in re.split(r",|\boch\b|\bsamt\b", re.sub(r"\s+", " ", names)) if p.strip()]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
 
 
 # the labels _dissent_actor makes, members' own words within a body: "Reservation av Moderaterna (M) … i
 # borgarrådsberedningen (…)", "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
-DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Ersättaryttrande|Protokollsanteckning|Yrkande) av\b")
+DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Särskilt yttrande|Ersättaryttrande|Protokollsanteckning|"
+                           r"Yrkande) av\b")
 
 
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:
@@ -252,7 +262,8 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
             parts.append((s, e, None, False))
             continue
         act, who = m.group("act"), m.group("who")
-        kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else "Yrkande"
+        kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else \
+            "Särskilt yttrande" if "yttrande" in act else "Yrkande"
         if joined := _JOINED_BY.search(text, m.end(), e):
             who += " och " + joined.group("who")
         parts.append((s, e, _dissent_actor(kind, who, body), kind != "Yrkande"))
@@ -274,6 +285,14 @@ def _protocol_head(clean: CleanText) -> tuple[str | None, str | None]:
         return None, None
     date = next((m.group() for t in head if (m := re.search(r"\b\d{4}-\d\d-\d\d\b", t))), None)
     return body, f"{body}, protokoll" + (f" {date}" if date else "")
+
+
+def _protocol_extract(before: list[str]) -> str | None:
+    """The body of a protocol (extract) whose head stands in ``before``, the paragraphs before a "§ 114" line:
+    "Byggnadsnämnden", "Protokollsutdrag", "Sammanträdesdatum: 2019-05-21" -> "Byggnadsnämnden"; else None."""
+    if not any(re.search(r"(?i)protokoll", t) for t in before):
+        return None
+    return next((m.group() for t in reversed(before) if (m := re.search(rf"(?<![\w-]){_BODY}(?![\w-])", t))), None)
 
 
 def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
@@ -348,6 +367,11 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             section = text[:1] + text[1:].lower()
             out.append(Paragraph(a, b, section, actor, True))
             continue
+        if not protocol and out and (m := _ITEM.match(text)) and (
+                found := _protocol_extract([clean.text[a2:b2] for a2, b2 in paragraphs[max(0, k - 5):k]])):
+            # "Byggnadsnämnden / Protokollsutdrag / Sammanträdesdatum … / § 114": the nämnd's protocol, attached
+            protocol, body, doc_voice, actor = True, found, found, found
+            part, presenter, respondent, remiss_section, proposal, quoted = None, None, None, None, False, False
         if protocol and (m := _ITEM.match(text)):
             rest = _DNR.sub("", m.group("rest")).strip(" ,-–")
             item, item_titled = f"§ {m.group('n')}" + (f" {rest}" if rest else ""), bool(rest)
@@ -448,7 +472,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 actor = f"{name}, remissvar i sammanfattning"
                 out.append(Paragraph(a, b, section, actor, heading))
                 continue
-            remiss_section = name if name.lower() in _REMISS_SECTIONS else None
+            remiss_section = name if name.lower() in _REMISS_SECTIONS or _REMISS_HEADING.search(name) else None
             if _SUMMARY_HEADING.match(name):
                 part, presenter, section = "Remissammanställning", None, None
                 actor = summary_voice

@@ -471,3 +471,76 @@ def test_a_protocol_with_its_tjansteskrivelse_and_written_reservations():
     assert _actor_of(s, c, "målet behålls").actor == office
     assert _actor_of(s, c, "högst 18 månader").actor == \
         "Reservation av Moderaterna (M) och Kristdemokraterna (KD) i kommunstyrelsen"
+
+
+PLAN_PAPER = """Stadsbyggnadsförvaltningen
+Tjänsteutlåtande
+Diarienummer 0831/16
+Till Byggnadsnämnden
+
+Detaljplan för bostäder vid Ekvägen
+
+Förslag till beslut
+1. Detaljplanen sänds ut för granskning.
+
+Yttranden under samrådet
+
+Stadsdelsnämnden Norra Hisingen
+
+Stadsdelsnämnden tillstyrker planen om förskolan byggs först.
+
+Park- och naturnämnden
+
+Park- och naturnämnden avstyrker planen i dess nuvarande form.
+
+Länsstyrelsen i Västra Götalands län
+
+Länsstyrelsen framhåller att allén har biotopskydd.
+
+Föreningen Bevara Ekbacken
+
+Föreningen motsätter sig att ekskogen bebyggs.
+
+Förvaltningens bedömning
+
+Förvaltningen bedömer att planen är lämplig.
+
+Byggnadsnämnden
+Protokollsutdrag
+Sammanträdesdatum: 2019-05-21
+
+§ 114 0831/16
+
+Yrkanden
+
+Peter Ahlgren (M) yrkar att ärendet återremitteras.
+
+Reservation
+
+Peter Ahlgren och Lina Öberg (båda M) samt Jonas Qvarnström (KD) reserverar sig mot beslutet.
+
+Särskilt yttrande
+
+Elin Sandvik (V) lämnar följande särskilda yttrande. Vänsterpartiet vill ha fler hyresrätter.
+"""
+
+
+def test_a_planning_paper_with_its_consultation_answers_and_the_committees_protocol_extract():
+    """Answers under "Yttranden under samrådet" speak for their senders ("Stadsdelsnämnden Norra Hisingen",
+    "Park- och naturnämnden", "Länsstyrelsen i Västra Götalands län", "Föreningen Bevara Ekbacken"); a protocol
+    extract attached after the paper speaks for its nämnd and its members, several under one party ("båda M"),
+    and a särskilt yttrande is its author's."""
+    c = clean_text(PLAN_PAPER)
+    s = analyse(c, PLAN_PAPER)
+    for phrase, who in {"förskolan byggs först": "Stadsdelsnämnden Norra Hisingen",
+                        "nuvarande form": "Park- och naturnämnden",
+                        "biotopskydd": "Länsstyrelsen i Västra Götalands län",
+                        "ekskogen bebyggs": "Föreningen Bevara Ekbacken"}.items():
+        assert _actor_of(s, c, phrase).actor == f"{who}, remissvar i sammanfattning", phrase
+    assert _actor_of(s, c, "planen är lämplig").actor == "Stadsbyggnadsförvaltningen"
+    assert _actor_of(s, c, "yrkar att ärendet").actor == "Yrkande av Moderaterna (M) i byggnadsnämnden (Peter Ahlgren)"
+    assert _actor_of(s, c, "reserverar sig mot beslutet").actor == ("Reservation av Moderaterna (M) och "
+                                                                    "Kristdemokraterna (KD) i byggnadsnämnden (Peter "
+                                                                    "Ahlgren, Lina Öberg och Jonas Qvarnström)")
+    assert _actor_of(s, c, "fler hyresrätter").actor == \
+        "Särskilt yttrande av Vänsterpartiet (V) i byggnadsnämnden (Elin Sandvik)"
