@@ -19,7 +19,7 @@ import numpy as np
 
 from qa.language import glossary_words, has_synonym
 from qa.lexical import COMPOUND_LETTERS, definite_base, is_affix
-from qa.speakers import is_party_name
+from qa.speakers import is_party_name, without_party_names
 
 # Calibrated by benchmarks/calibrate_abstention.py (README, "Abstention"): the pair with the most right decisions
 # (unanswerable questions abstained on, less answerable ones refused) while abstaining on at most 2% of answerable
@@ -116,7 +116,7 @@ def absent_terms(question: str, lexical: Any, rows: np.ndarray | None = None) ->
     """The genre terms of an English question none of whose Swedish words the documents use ("climate": klimat),
     or none of ``rows``. Its other words are English, which Swedish documents cannot be expected to hold."""
     analyzer = lexical.analyzer()
-    return [english for english, swedish in glossary_words(question)
+    return [english for english, swedish in glossary_words(without_party_names(question))
             if not any(lexical.df(t, rows) for t in analyzer.terms(swedish, query=True))]
 
 

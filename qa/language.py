@@ -41,6 +41,11 @@ GLOSSARY: dict[str, str] = {
     "mayor": "borgarrådet",
     "dissent": "reservation",
     "dissenting": "reservation",
+    # the other dissents of the genre: a party's statement beside the decision, a note in the minutes
+    "special statement": "särskilt yttrande särskilt uttalande",
+    "separate statement": "särskilt yttrande särskilt uttalande",
+    "protocol note": "protokollsanteckning",
+    "minuted note": "protokollsanteckning",
     "objection": "reservation",
     "opposition": "reservation reservanterna",
     "moderates": "moderaterna",

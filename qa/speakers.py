@@ -33,7 +33,8 @@ _AND = r"(?: och | and | & |/|, )"  # between listed parties: "M och FP", "M/FP"
 # Folkpartiet liberalerna (FP) became Liberalerna (L) in 2015: papers of one period use one name, people either.
 _RENAMED = {"L": "FP", "FP": "L"}
 _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|reserver\w* sig|reserved|oppositionen|opposition|dissent\w*|"
-                      r"särskil\w+ uttalande\w*|ersättaryttrande\w*)\b", re.IGNORECASE)
+                      r"särskil\w+ (?:uttalande|yttrande)\w*|ersättaryttrande\w*|protokollsanteckning\w*|"
+                      r"(?:special|separate) statement|protocol note)\b", re.IGNORECASE)
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
 _MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
@@ -88,7 +89,8 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
                 patterns += (f"({other})", PARTIES[other].lower())
             found.append(Speaker(f"{PARTIES[code]} ({code})", patterns, party=True))
     if _DISSENT.search(q):
-        found.append(Speaker("reservanterna", ("reservation", "särskilt uttalande", "ersättaryttrande")))
+        found.append(Speaker("reservanterna", ("reservation", "särskilt uttalande", "särskilt yttrande",
+                                               "ersättaryttrande", "protokollsanteckning")))
     if _PRESENTER.search(q):
         found.append(Speaker("föredragande borgarrådet", ("föredragande",)))
     if _MOVER.search(q):  # the authors of the motion a paper answers: its summary ("Motion av … (V), i …")
@@ -179,6 +181,16 @@ def voices(passages: Iterable[Passage]) -> list[str]:
     """The speaker labels of passages that have one: a passage no marker hands to a voice carries its document's
     title ("Sahlgrenska Life", "Västra Götaland"), a topic rather than someone a question could ask about."""
     return list(dict.fromkeys(p.actor for p in passages if p.actor and p.actor != p.title))
+
+
+def without_party_names(question: str) -> str:
+    """The question without the parties' names of more than one word ("the Left Party", "Sweden Democrats"): their
+    words ("party") are a name, not a subject the documents must hold."""
+    for aliases in _PARTY_ALIASES.values():
+        for alias in aliases:
+            if " " in alias:
+                question = re.sub(rf"(?i)\b{re.escape(alias)}\b", " ", question)
+    return question
 
 
 def is_party_name(word: str) -> bool:

@@ -387,3 +387,17 @@ def test_a_rejection_reads_on_into_what_is_wanted_instead_and_a_finding_into_the
                           "Stadsledningskontoret bedömer att resurserna bör prövas i budgetprocessen.")
     assert context_sentence(finding, None, judgement, reason=False, example=False, view=True) == "after"
     assert context_sentence(finding, None, judgement, reason=False, example=False, view=False) is None
+
+
+def test_the_genres_other_dissents_in_english_and_a_partys_name_is_no_subject():
+    from qa.language import glossary_words
+    from qa.speakers import without_party_names
+
+    assert ("special statement", "särskilt yttrande särskilt uttalande") in \
+        glossary_words("What did the Left Party say in its special statement?")
+    assert ("protocol note", "protokollsanteckning") in glossary_words("Who made a protocol note?")
+    assert "party" not in without_party_names("What did the Left Party say in its special statement?").lower()
+    assert "party" in without_party_names("Which party does Lotta Edholm belong to?").lower()
+    actors = ["Särskilt yttrande av Vänsterpartiet (V) i byggnadsnämnden (Elin Sandvik)"]
+    dissenters = mentioned_speakers("Vad står i det särskilda yttrandet?", actors)
+    assert any(speaker_matches([s], actors[0]) for s in dissenters)

@@ -58,3 +58,15 @@ def test_an_office_asked_for_its_view_is_quoted_with_its_judgement(qa):
     ans = answer_question(qa, "Vad anser stadsledningskontoret om att tillföra 45 miljoner kronor?")
     assert ans.citations[0].hit.passage.actor == "Stadsledningskontoret"
     assert "budgetprocessen" in _quotes(ans)
+
+
+PLANNING = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "planning" / "corpus"
+
+
+def test_an_english_question_for_a_partys_special_statement_is_answered_from_it(tmp_path):
+    shutil.copytree(PLANNING, tmp_path / "corpus")
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    index_corpus(settings, log=lambda m: None)
+    ans = answer_question(open_qa(settings), "What did the Left Party say in its special statement?")
+    assert not ans.abstained
+    assert ans.citations[0].hit.passage.actor.startswith("Särskilt yttrande av Vänsterpartiet (V)")
