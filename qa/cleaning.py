@@ -32,6 +32,7 @@ _PAGE_LINE = re.compile(
     r"(?:\s*\(\d{1,3}\))?)\s*$",
     re.IGNORECASE,
 )
+_COUNTED_PAGE = re.compile(r"^\s*(\d{1,3})\s*\((\d{1,3})\)\s*$")
 _WORD = re.compile(r"\S+")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
 # lead-in ("Utredaren skall ⏎ - utgå ifrån …")
@@ -118,11 +119,13 @@ def _find_page_lines(lines: list[_Line], known_pages: bool) -> dict[int, int]:
         n = None if line.blank else _page_number(line.text)
         if n is None or n == 0:
             continue
+        # "2 (6)": a page of a paper that counts its pages, whose next part may count afresh ("1 (3)" after "6 (6)")
+        counted = bool(_COUNTED_PAGE.match(line.text))
         prev_blank = i == 0 or lines[i - 1].blank
         next_blank = i + 1 >= len(lines) or lines[i + 1].blank
-        if not (prev_blank or next_blank):
+        if not (prev_blank or next_blank or counted):
             continue  # a number inside running lines is content, not a page number
-        if last is None or n == last + 1 or (known_pages and n == last):
+        if last is None or n == last + 1 or (known_pages and n == last) or (counted and n == 1):
             found[i] = n
             last = n
     if len(found) == 1 and not known_pages:

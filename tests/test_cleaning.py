@@ -110,3 +110,14 @@ def test_running_headers_and_footers_are_removed_after_their_first_appearance():
     assert c.text.count("Reservation") == 2
     a = c.text.index("en ny förskola")
     assert raw[slice(*c.original_span(a, a + 6))] == "en ny "
+
+
+def test_a_paper_that_counts_its_pages_may_count_afresh_for_an_attached_part():
+    """"2 (2)" then "1 (1)": the attached protocol counts its own pages; both counters are page lines, even one
+    set between header lines without a blank line around it, and the text runs on across them."""
+    raw = ("Tjänsteutlåtande\n\nFörvaltningen föreslår att planen\n\n2 (2)\n\nantas av nämnden.\n\n"
+           "Göteborgs Stad\n1 (1)\nByggnadsnämnden\nProtokollsutdrag\n\n§ 114\n\nNämnden beslutar enligt förslaget.\n")
+    c = clean_text(raw)
+    assert c.removed_page_lines == (2, 1)
+    assert "Förvaltningen föreslår att planen antas av nämnden." in c.text
+    assert "(1)" not in c.text and "(2)" not in c.text
