@@ -29,10 +29,9 @@ _GOES_ON = re.compile(r"\s*[a-zåäöéü(]")  # a line that continues the sente
 DOUBLE_SPACED_WRAPS = 0.15  # share of text lines that must go on from the line before, a blank line between
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-–—]\s*(\d{1,3})\s*[-–—]|(?:sida|sid\.|s\.|page)\s*(\d{1,3})(?:\s*(?:av|\(|/)\s*\d{1,3}\)?)?|(\d{1,3})"
-    r"(?:\s*\(\d{1,3}\))?)\s*$",
+    r"(?:\s*\((?P<count>\d{1,3})\))?)\s*$",
     re.IGNORECASE,
 )
-_COUNTED_PAGE = re.compile(r"^\s*(\d{1,3})\s*\((\d{1,3})\)\s*$")
 _WORD = re.compile(r"\S+")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
 # lead-in ("Utredaren skall ⏎ - utgå ifrån …")
@@ -100,11 +99,12 @@ def _split_lines(raw: str) -> list[_Line]:
     return lines
 
 
-def _page_number(line: str) -> int | None:
+def _page_number(line: str) -> tuple[int, bool] | None:
+    """The page number of a page-number line, and whether the paper counts its pages ("2 (6)"); else None."""
     m = _PAGE_LINE.match(line)
     if not m:
         return None
-    return int(next(g for g in m.groups() if g))
+    return int(next(g for g in m.groups() if g)), m.group("count") is not None
 
 
 def _find_page_lines(lines: list[_Line], known_pages: bool) -> dict[int, int]:
@@ -116,11 +116,11 @@ def _find_page_lines(lines: list[_Line], known_pages: bool) -> dict[int, int]:
     found: dict[int, int] = {}
     last: int | None = None
     for i, line in enumerate(lines):
-        n = None if line.blank else _page_number(line.text)
-        if n is None or n == 0:
+        number = None if line.blank else _page_number(line.text)
+        if number is None or number[0] == 0:
             continue
         # "2 (6)": a page of a paper that counts its pages, whose next part may count afresh ("1 (3)" after "6 (6)")
-        counted = bool(_COUNTED_PAGE.match(line.text))
+        n, counted = number
         prev_blank = i == 0 or lines[i - 1].blank
         next_blank = i + 1 >= len(lines) or lines[i + 1].blank
         if not (prev_blank or next_blank or counted):

@@ -123,8 +123,8 @@ def _may_need_embedding(files: list[CorpusFile], stats: dict[str, os.stat_result
     if len(indexed) != len(files):
         return True
     for f in files:
-        prev, stat = indexed.get(f.source), stats.get(f.source)
-        if prev is None or isinstance(stat, OSError) or stat is None or not same_on_disk(prev, stat):
+        prev, stat = indexed.get(f.source), stats[f.source]
+        if prev is None or isinstance(stat, OSError) or not same_on_disk(prev, stat):
             return True
     return False
 

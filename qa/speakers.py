@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qa.language import detect_language, in_swedish_terms
 from qa.passages import Passage
 from qa.questions import BODY_WORD, voice_asked
-from qa.structure import DISSENT_LABEL, ISSUER, PARTIES
+from qa.structure import ANSWERED, DISSENT_LABEL, ISSUER, PARTIES, REPORTED_BY
 
 _PARTY_ALIASES: dict[str, list[str]] = {
     "S": ["socialdemokraterna", "socialdemokrat", "sossarna", "social democrats"],
@@ -152,7 +152,7 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
 
 # a remissinstans's answer as a paper gives it: "Farsta stadsdelsnämnd, remissvar i sammanfattning", "Äldrenämnden
 # (enligt föredragande borgarrådet …)"
-_ANSWERING = re.compile(r"^(?P<name>[^,]+?)(?:, remissvar i sammanfattning| \(enligt .*\))$")
+_ANSWERING = re.compile(rf"^(?P<name>[^,]+?)(?:{re.escape(ANSWERED)}|{re.escape(REPORTED_BY)}.*\))$")
 # words of such names that name no one in particular
 _GENERIC_NAME_WORDS = frozenset(("kommunstyrelsens", "kommunala", "kommunens", "stadens", "stockholms", "läns", "län",
                                  "region", "kommun", "stad", "stadsdelsnämnd", "stadsdelsförvaltning"))

@@ -130,6 +130,10 @@ _PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items() if code not
     "liberalerna": "L", "folkpartiet liberalerna": "FP"}
 _PARTY_LINE = re.compile(r"(?i:{0})(?:(?:, | och | samt )(?i:{0}))*".format("|".join(sorted(_PARTY_NAMES, key=len,
                                                                                             reverse=True))))
+# the labels of what a remissinstans answered, as a summary gives it ("Farsta stadsdelsnämnd, remissvar i
+# sammanfattning") or the föredragande reports it ("Äldrenämnden (enligt föredragande borgarrådet …)")
+ANSWERED = ", remissvar i sammanfattning"
+REPORTED_BY = " (enligt "
 # headings inside one remissinstans's answer, which do not end it
 _ANSWER_PARTS = frozenset(("synpunkter", "sammanfattning", "sammanfattande synpunkter", "bakgrund", "bedömning",
                            "kontorets synpunkter", "förvaltningens synpunkter", "nämndens synpunkter", "yttrande",
@@ -397,7 +401,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             for s0, s1 in zip(cuts, cuts[1:], strict=False):
                 piece = text[s0:s1].rstrip()
                 who = _REPORTED.match(piece)
-                label = f"{who.group('inst')} (enligt {presenter[0].lower()}{presenter[1:]})" if who else presenter
+                label = f"{who.group('inst')}{REPORTED_BY}{presenter[0].lower()}{presenter[1:]})" if who else presenter
                 out.append(Paragraph(a + s0, a + s0 + len(piece), section, label, False))
             continue
         if m := _PRESENTER.match(text):
@@ -469,7 +473,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 section = f"{part if summary else remiss_section} – {name}"
                 if summary:
                     presenter = None
-                actor = f"{name}, remissvar i sammanfattning"
+                actor = f"{name}{ANSWERED}"
                 out.append(Paragraph(a, b, section, actor, heading))
                 continue
             remiss_section = name if name.lower() in _REMISS_SECTIONS or _REMISS_HEADING.search(name) else None
