@@ -90,8 +90,9 @@ def _index(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: 
     for source, reason in report.skipped:
         print(f"skipped {source}: {reason}", file=sys.stderr)
     if report.unchanged:
-        print(f"Index up to date: {report.files} files, {report.passages} passages in {settings.index_dir}/",
-              file=stdout)
+        files = f"{report.files} files" if not report.skipped else \
+            f"{report.files - len(report.skipped)} of {report.files} files ({len(report.skipped)} skipped, above)"
+        print(f"Index up to date: {files}, {report.passages} passages in {settings.index_dir}/", file=stdout)
     else:
         print(
             f"Indexed {report.files - len(report.skipped)} of {report.files} files into {settings.index_dir}/: "

@@ -7,12 +7,14 @@ and skipped (if an earlier version of it was indexed, that version is kept and t
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -113,17 +115,56 @@ class _Preload:
         return self._embedder
 
 
+# Files the last run could not index, as they were on disk then: a hint for the preload test only (a corpus that
+# holds a scanned PDF would otherwise look changed on every run). Every such file is still tried on every run.
+SKIPPED_FILE = "skipped.json"
+
+
+def _skip_mark(stat: os.stat_result | OSError) -> dict[str, Any]:
+    if isinstance(stat, OSError):
+        return {"error": stat.errno}
+    # ctime too: a chmod that makes a file readable changes it, not its mtime
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns}
+
+
+def _read_skipped(index_dir: Path) -> dict[str, Any]:
+    try:
+        marks = json.loads((index_dir / SKIPPED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return marks if isinstance(marks, dict) else {}
+
+
+def _write_skipped(index_dir: Path, skipped: list[tuple[str, str]],
+                   stats: dict[str, os.stat_result | OSError]) -> None:
+    marks = {source: _skip_mark(stats[source]) for source, _ in skipped if source in stats}
+    path = index_dir / SKIPPED_FILE
+    for stale in index_dir.glob(f".{SKIPPED_FILE}.*"):  # a killed run's (the caller holds the write lock)
+        stale.unlink(missing_ok=True)
+    if not marks:
+        path.unlink(missing_ok=True)
+        return
+    if marks == _read_skipped(index_dir):
+        return
+    tmp = index_dir / f".{SKIPPED_FILE}.{os.getpid()}"
+    tmp.write_text(json.dumps(marks, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _may_need_embedding(files: list[CorpusFile], stats: dict[str, os.stat_result | OSError],
-                        manifest: dict[str, Any] | None, reembed_all: bool) -> bool:
+                        manifest: dict[str, Any] | None, reembed_all: bool, skipped: dict[str, Any]) -> bool:
     """Whether something will likely be embedded: no index yet, other settings or model, or a file added, removed
-    or touched since it was indexed (a touched file with the same content needs nothing, found out later)."""
+    or touched since it was indexed (a touched file with the same content needs nothing, found out later). A file
+    the last run skipped counts as unchanged while it is as it was then."""
     if manifest is None or reembed_all:
         return True
     indexed = manifest.get("files", {})
-    if len(indexed) != len(files):
+    if set(indexed) - {f.source for f in files}:
         return True
     for f in files:
         prev, stat = indexed.get(f.source), stats[f.source]
+        if skipped.get(f.source) == _skip_mark(stat):
+            continue
         if prev is None or isinstance(stat, OSError) or not same_on_disk(prev, stat):
             return True
     return False
@@ -160,8 +201,8 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             except OSError as e:
                 stats[f.source] = e
         reembed_all = bool(old_manifest) and (old_manifest.get("model") != model_id or bool(changed) and not relex)
-        preload = _Preload(embedder_factory) if _may_need_embedding(files, stats, old_manifest, reembed_all) \
-            else None
+        may_embed = _may_need_embedding(files, stats, old_manifest, reembed_all, _read_skipped(settings.index_dir))
+        preload = _Preload(embedder_factory) if may_embed else None
         if old_manifest and old_manifest.get("model") != model_id:
             log(f"The index was built with the model {old_manifest.get('model')!r}; every passage is embedded "
                 f"again with {model_id!r}.")
@@ -234,6 +275,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             if preload:
                 preload.wait()  # a touched file with the same content: the model was not needed after all
             report.unchanged = True
+            _write_skipped(settings.index_dir, report.skipped, stats)
             report.passages = len(old.passages)
             report.seconds = time.monotonic() - t0
             return report
@@ -270,6 +312,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         manifest = {"model": embedder.model_id, "dim": embedder.dim, "settings": key,
                     "files": manifest_files, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_generation(settings.index_dir, manifest, passages, vectors, lexical)
+        _write_skipped(settings.index_dir, report.skipped, stats)
         report.passages = len(passages)
         report.embedded_passages = len(to_embed)
         report.seconds = time.monotonic() - t0

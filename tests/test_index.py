@@ -252,3 +252,29 @@ def test_the_model_loads_only_to_be_used_and_its_failure_shows_only_then(setting
     loaded = []
     report = build_index(settings, fake_embedder.model_id, lambda: loaded.append(1) or fake_embedder, log=_quiet)
     assert loaded == [1] and report.embedded_files == 1
+
+
+def test_a_file_that_cannot_be_indexed_does_not_load_the_model_on_every_run(settings, fake_embedder):
+    """A scanned PDF or an empty file stays in a corpus for months: each `qa index` still names it, but while it is
+    as it was, a run with nothing else to do neither loads the model nor calls the corpus changed. Once the file is
+    mended it is indexed."""
+    from qa.indexer import build_index
+
+    empty = settings.corpus_dir / "tom.txt"
+    empty.write_text("", encoding="utf-8")
+    index_corpus(settings, fake_embedder, log=_quiet)
+    loads: list[int] = []
+
+    def counted():
+        loads.append(1)
+        return fake_embedder
+
+    for _ in range(2):
+        report = build_index(settings, fake_embedder.model_id, counted, log=_quiet)
+        assert report.unchanged and dict(report.skipped) == {"tom.txt": "empty file (0 bytes) — nothing to read"}
+    assert loads == []
+    empty.write_text("Nämnden vill bygga en simhall i Vällingby.\n", encoding="utf-8")
+    report = build_index(settings, fake_embedder.model_id, counted, log=_quiet)
+    assert loads == [1] and report.embedded_files == 1 and not report.skipped
+    assert "tom.txt" in {p.source for p in load_index(settings.index_dir).passages}
+    assert not (settings.index_dir / "skipped.json").exists()
