@@ -91,11 +91,11 @@ def _index(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout: 
         print(f"skipped {source}: {reason}", file=sys.stderr)
     if report.unchanged:
         files = f"{report.files} files" if not report.skipped else \
-            f"{report.files - len(report.skipped)} of {report.files} files ({len(report.skipped)} skipped, above)"
+            f"{report.indexed} of {report.files} files ({len(report.skipped)} skipped, above)"
         print(f"Index up to date: {files}, {report.passages} passages in {settings.index_dir}/", file=stdout)
     else:
         print(
-            f"Indexed {report.files - len(report.skipped)} of {report.files} files into {settings.index_dir}/: "
+            f"Indexed {report.indexed} of {report.files} files into {settings.index_dir}/: "
             f"{report.passages} passages ({report.embedded_passages} embedded from {report.embedded_files} new or "
             f"changed files, {report.reused} unchanged, {report.removed} removed) in {report.seconds:.1f}s",
             file=stdout,

@@ -32,6 +32,7 @@ from qa.store import IndexData, load_index, read_manifest, write_generation, wri
 @dataclass
 class IndexReport:
     files: int = 0
+    indexed: int = 0  # files with passages in the index (a skipped file's previously indexed version counts)
     reused: int = 0
     embedded_files: int = 0
     removed: int = 0
@@ -267,6 +268,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             report.embedded_files += 1
         if reading.tty or len(files) >= 100:
             reading.close()
+        report.indexed = len(kept)
         sources_now = {f.source for f, *_ in kept}
         skipped_now = {source for source, _ in report.skipped}
         report.removed = sum(1 for s in old_files if s not in sources_now and s not in skipped_now)

@@ -32,9 +32,13 @@ def test_index_then_search_json_contract(cli_env):
 
 def test_index_exit_3_names_skipped_files(cli_env, capsys):
     (cli_env.corpus_dir / "skadad.docx").write_bytes(b"PK\x03\x04 trasig")
-    code, _ = run(["index"])
+    code, out = run(["index"])
     assert code == 3
     assert "skadad.docx" in capsys.readouterr().err
+    assert "Indexed 1 of 2 files" in out
+    code, out = run(["index"])  # nothing changed: still named, still exit 3, and counted
+    assert code == 3 and "skadad.docx" in capsys.readouterr().err
+    assert "Index up to date: 1 of 2 files (1 skipped, above)" in out
 
 
 def test_jsonl_batch_goes_on_after_bad_lines(cli_env):
