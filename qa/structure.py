@@ -77,12 +77,36 @@ _NAME = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3}"
 # one member with a party, or several with theirs: "Peter Ahlgren och Lina Öberg (båda M)"
 _MEMBER = rf"{_NAME}(?:(?:, | och ){_NAME})* \((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{{1,3}}\)"
 _MEMBERS = rf"{_MEMBER}(?:(?:, | och | samt ){_MEMBER})*"
-_MOVES = re.compile(rf"(?P<who>{_MEMBERS}) (?P<act>yrkar|föreslår|instämmer|reserverar sig|anmäler (?:en )?"
+_MOVES = re.compile(rf"(?P<who>{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P<act>yrkar|"
+                    r"föreslår(?! i (?:en|sin) motion)|instämmer|reserverar sig|anmäler (?:en )?"
                     r"(?:skriftlig )?reservation|lämnar (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
-                    r"(?:reservation|protokollsanteckning|särskil(?:t|da) yttrande)|antecknar|deltar inte)\b")
+                    r"(?:reservation|protokollsanteckning|särskil(?:t|da) yttrande)|antecknar|deltar inte|"
+                    # a protocol's record of a debate: "Thomas Berg (S), kommunstyrelsens ordförande, anför att …"
+                    r"(?:anför|framhåller|menar|påpekar|betonar|understryker) att)\b")
 # members who join a motion: "Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att …"
 _JOINED_BY = re.compile(rf"\bmed instämmande av (?P<who>{_MEMBERS})")
 _MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern})")
+_ROLE = r"(?:(?:Kommunalrådet|Borgarrådet|Regionrådet|Ordföranden|Ordförande) )?"
+_TURN = re.compile(rf"(?:(?:Replik|Anförande(?: \d+)?)\s+)?(?P<who>{_ROLE}{_NAME} \([A-ZÅÄÖ!]{{1,3}}\)):?")
+_GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?:(?:anför|framför)"
+                         r"(?: i huvudsak)? följande|(?:har lämnat|lämnar) följande (?P<answer>(?:skriftliga )?svar))"
+                         r"\b[^.:”]*[.:]")
+# a member's motion as a protocol sums it up: "Jonas Öberg (MP) föreslår i en motion som kom in …"
+_MOTION_SUMMARY = re.compile(rf"^(?P<who>{_MEMBERS}) (?:föreslår|yrkar|vill) i (?:en|sin) motion\b")
+# a signature: a name line over a title line ("Peter Lindahl" / "Kommundirektör", "Kommunstyrelsens ordförande")
+_TITLE_LINE = re.compile(r"(?:[A-ZÅÄÖ][\wåäö-]*s )?[\wåäö-]*(?:direktör|chef|ordförande|sekreterare|handläggare|"
+                         r"strateg|utredare|jurist|controller)", re.I)
+_PERSON_WORD = r"[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?"
+_PERSON_LINE = re.compile(rf"{_PERSON_WORD}(?: {_PERSON_WORD}){{1,2}}")
+# a summary of what a state inquiry or a ministry's promemoria proposes: "Utredningens förslag i sammandrag",
+# "Promemorians innehåll"; its voice is the inquiry's, as the paper sums it up
+_PROPOSALS_OF = re.compile(r"(?i)(?P<who>utredningen|betänkandet|promemorian|departementspromemorian|"
+                           r"lagrådsremissen|förslaget)s (?:huvudsakliga )?(?:förslag|innehåll|bedömningar?)\b")
+_INQUIRY = re.compile(r"\b(?:SOU|Ds) \d{4}:\d+")
+# an attachment that is the municipality's own answer: "Bilaga 1 / Kommunstyrelsen / Yttrande 2025-11-05 / Till
+# Socialdepartementet"
+_TO = re.compile(r"^Till (?P<to>(?:[A-ZÅÄÖ][\wåäö-]+)(?: [A-ZÅÄÖ][\wåäö-]+)?)")
+_MUNICIPALITY = re.compile(r"^(?P<name>[A-ZÅÄÖ][A-ZÅÄÖ-]+) (?P<kind>KOMMUN|STAD|REGION)\b", re.M)
 _SIGNATURE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+ den \d{1,2} [a-zåäö]+ \d{4}$")
 _REMISS_FROM = re.compile(r"\bRemiss från (?P<sender>[^\n]+?)\s*$", re.M)
 # a paper on a motion: "Motion (2014:45) av Ann-Margarethe Livh (V)"; its summary speaks for the motion's authors
@@ -107,29 +131,32 @@ _RESPONDENT = re.compile(
     r"(?:[A-ZÅÄÖ][\wåäö-]* ){1,3}AB|Region [A-ZÅÄÖ][\wåäö]+|"
     # a committee of a district or a compound name: "Stadsdelsnämnden Norra Hisingen", "Park- och naturnämnden"
     r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|förvaltningen) [A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)?|"
-    r"[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+(?:nämnden|förvaltningen|kontoret))")
+    r"[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+(?:nämnden|förvaltningen|kontoret)|"
+    r"[A-ZÅÄÖ][a-zåäö]+a (?:nämnden|förvaltningen))")  # "Tekniska nämnden", "Sociala nämnden"
 # sections that give the remiss answers one by one under their senders' names ("Ärendets beredning" of a
 # tjänsteskrivelse, "Remissinstansernas synpunkter"), as a remissammanställning does
 _REMISS_SECTIONS = frozenset(("ärendets beredning", "beredning", "remissvar", "inkomna remissvar", "remissyttranden",
                               "remissinstansernas synpunkter", "remissinstanser", "remissbehandling"))
 # … and any heading of that kind: "Yttranden under samrådet", "Inkomna yttranden", "Synpunkter från remissinstanserna"
 _REMISS_HEADING = re.compile(r"(?i)^(?:inkomna |sammanfattning av )?(?:yttranden|remissvar|remissyttranden|"
-                             r"samrådsyttranden)\b|remissinstans|synpunkter (?:från|under) (?:remiss|samråd)")
+                             r"samrådsyttranden)\b|remissinstans|synpunkter (?:från|under) (?:remiss|samråd)|"
+                             r"^nämndernas (?:yttranden|synpunkter)$|^yttranden från nämnderna$")
 # an office named by its kind alone, whose answer the heading above it names: "Stadsdelsförvaltningens
 # tjänsteutlåtande" under "Farsta stadsdelsnämnd"
 _GENERIC_OFFICE = re.compile(r"(?:Stadsdels|Fack)?(?:förvaltningen|kontoret|nämnden)", re.I)
 # a heading over a dissent whose authors the next line names, and the kind of dissent it is
 _DISSENT_HEADINGS = {"reservation": "Reservation", "reservationer": "Reservation", "särskilt uttalande":
                      "Särskilt uttalande", "ersättaryttrande": "Ersättaryttrande",
-                     "protokollsanteckning": "Protokollsanteckning"}
+                     "protokollsanteckning": "Protokollsanteckning",
+                     "särskilt yttrande": "Särskilt yttrande", "särskilda yttranden": "Särskilt yttrande"}
 _ATTACHMENT = re.compile(r"Bilag(?:a|or)(?: \d{1,2})?:?")
 # a paper within the paper: a tjänsteskrivelse attached to a protocol opens with its kind, then its issuer
 _PAPER_MARK = re.compile(r"(?i:tjänsteskrivelse|tjänsteutlåtande)")
 # a written reservation's head names the parties alone: "Reservation / Moderaterna och Kristdemokraterna"
 _PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items() if code not in ("F!",)} | {
     "liberalerna": "L", "folkpartiet liberalerna": "FP"}
-_PARTY_LINE = re.compile(r"(?i:{0})(?:(?:, | och | samt )(?i:{0}))*".format("|".join(sorted(_PARTY_NAMES, key=len,
-                                                                                            reverse=True))))
+_PARTY_LINE = re.compile(r"(?i:{0})(?: \([A-ZÅÄÖ!]{{1,3}}\))?(?:(?:, | och | samt )(?i:{0})(?: \([A-ZÅÄÖ!]{{1,3}}\))?)*"
+                         .format("|".join(sorted(_PARTY_NAMES, key=len, reverse=True))))
 # the labels of what a remissinstans answered, as a summary gives it ("Farsta stadsdelsnämnd, remissvar i
 # sammanfattning") or the föredragande reports it ("Äldrenämnden (enligt föredragande borgarrådet …)")
 ANSWERED = ", remissvar i sammanfattning"
@@ -149,6 +176,8 @@ KNOWN_HEADINGS = frozenset(
         "Synpunkter", "Remissinstansernas synpunkter", "Sammanfattande synpunkter", "Beslutsunderlag",
         "Ärendet i korthet", "Sammanfattning av ärendet", "Beskrivning av ärendet", "Ärendebeskrivning",
         "Förvaltningens bedömning", "Kontorets bedömning", "Yrkanden", "Propositionsordning", "Beslutsgång",
+        "Reservationer", "Särskilt yttrande", "Särskilda yttranden", "Protokollsanteckningar", "Överläggning",
+        "Debatt", "Omröstning", "Omröstningsresultat", "Expediering", "Interpellationen", "Kommunalrådets svar",
     )
 )
 
@@ -217,7 +246,7 @@ def _person_names(who: str) -> str:
 # the labels _dissent_actor makes, members' own words within a body: "Reservation av Moderaterna (M) … i
 # borgarrådsberedningen (…)", "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
 DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Särskilt yttrande|Ersättaryttrande|Protokollsanteckning|"
-                           r"Yrkande) av\b")
+                           r"Yrkande|Anförande|Interpellation|Interpellationssvar) av\b")
 
 
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:
@@ -228,6 +257,34 @@ def _dissent_actor(kind: str, who: str, body: str | None) -> str:
     if parties and (names := _person_names(who)):
         label += f" ({names})"
     return label
+
+
+def _dissent_kind(section: str | None) -> str | None:
+    """The kind of dissent a section heading announces: "Reservation", "§ 48 – Särskilt yttrande – § 48" -> its
+    kind; None for other sections."""
+    last = re.sub(r"\s*[–-]\s*§\s*\d+\w*$", "", section or "").split(" – ")[-1]
+    return _DISSENT_HEADINGS.get(last.strip().lower())
+
+
+def _party_codes(line: str) -> str:
+    """"Moderaterna och Kristdemokraterna", "Moderaterna (M)" -> "(M) och (KD)", "(M)"."""
+    names = (re.sub(r"\s*\([^)]*\)$", "", n).lower() for n in re.split(r", | och | samt ", line))
+    return " och ".join(f"({_PARTY_NAMES[n]})" for n in names)
+
+
+def _attached_statement(paras: list[str], raw: str) -> str | None:
+    """The voice of an attachment that is the municipality's own answer to a remiss, from its head ("Kommunstyrelsen",
+    "Yttrande 2025-11-05", "Till Socialdepartementet"): "Norrbacka kommun (kommunstyrelsens yttrande till
+    Socialdepartementet)"; None for another attachment."""
+    if not any(t.startswith("Yttrande") for t in paras):
+        return None
+    to = next((m.group("to") for t in paras if (m := _TO.match(t))), None)
+    body = next((t for t in paras if re.fullmatch(_BODY, t)), None)
+    if to is None or body is None:
+        return None
+    said = f"{body[0].lower()}{body[1:]}s yttrande till {to}"
+    m = _MUNICIPALITY.search(raw[:600])
+    return f"{m.group('name').title()} {m.group('kind').lower()} ({said})" if m else f"{body}, yttrande till {to}"
 
 
 def _title_and_dnr(clean: CleanText, raw: str, given_title: str | None, fallback: str) -> tuple[str, str | None]:
@@ -267,7 +324,7 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
             continue
         act, who = m.group("act"), m.group("who")
         kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else \
-            "Särskilt yttrande" if "yttrande" in act else "Yrkande"
+            "Särskilt yttrande" if "yttrande" in act else "Anförande" if act.endswith(" att") else "Yrkande"
         if joined := _JOINED_BY.search(text, m.end(), e):
             who += " och " + joined.group("who")
         parts.append((s, e, _dissent_actor(kind, who, body), kind != "Yrkande"))
@@ -348,12 +405,14 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     item: str | None = None  # the protocol paragraph ("§ 52 Ny förskola i Norrby") we are in
     item_titled = False
     part: str | None = None  # a top-level part such as "Remissammanställning"
-    body: str | None = None  # the body whose meeting we are in (for reservations)
+    body: str | None = issuer if protocol else None  # the body whose meeting we are in (for reservations)
     presenter: str | None = None  # the föredragande, while their text runs
     respondents: set[str] = set()  # who answered the remiss, as its summary lists them
     respondent: str | None = None  # the remissinstans whose answer the summary gives, while it runs
     remiss_section: str | None = None  # a section that gives remiss answers under their senders' names
     proposal = False  # the actor is a body whose proposal a paper quotes ("Kommunstyrelsen föreslår …")
+    summarised: str | None = None  # an inquiry whose proposals the paper sums up, while the summary runs
+    title_next = False  # the paragraph after a bare "§ 47" line may be its matter's title
     quoted = False  # the remissinstans's answer is quoted as its office wrote it, headings and all
     out: list[Paragraph] = []
     paragraphs = clean.paragraphs
@@ -361,6 +420,19 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     for k, (a, b) in enumerate(paragraphs):
         text = clean.text[a:b]
         heading = False
+        titled, title_next = title_next, False
+        if titled and len(text) <= 160 and not re.search(r"[.:;,]$", text) and text[:1].isupper() and \
+                text.lower() not in KNOWN_HEADINGS and not _META_LINE.match(text) and not _DNR.match(text):
+            # "§ 47 Dnr KS 2024/0187" / "Svar på interpellation om delade turer": the matter's title
+            item = section = f"{item} {text}"
+            item_titled = True
+            out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(clean.text[slice(*paragraphs[k - 1])]) or \
+                _PERSON_LINE.fullmatch(text) and k + 1 < len(paragraphs) and \
+                _TITLE_LINE.fullmatch(clean.text[slice(*paragraphs[k + 1])]):
+            out.append(Paragraph(a, b, section, actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
+            continue
         if _PAPER_MARK.fullmatch(text) and out and (
                 found := next((m.group(1) for a2, b2 in paragraphs[k + 1:k + 4]
                                if (m := ISSUER.match(clean.text[a2:b2]))), None)):
@@ -380,7 +452,25 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             rest = _DNR.sub("", m.group("rest")).strip(" ,-–")
             item, item_titled = f"§ {m.group('n')}" + (f" {rest}" if rest else ""), bool(rest)
             actor, section, presenter, part, respondent = doc_voice, item, None, None, None
+            title_next = not rest
             out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if item and (m := _TURN.fullmatch(text)):
+            # a turn in the debate, under its speaker's name: "Anförande 3 / Jonas Öberg (MP):"
+            actor = _dissent_actor("Anförande", m.group("who"), body)
+            section = f"{item} – {text.rstrip(':')}"
+            out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if (item or _dissent_kind(section)) and (m := _GIVEN_WORD.match(text)):
+            # "Lina Forsberg (V) anför i huvudsak följande.", "Jonas Öberg och Sara Holmberg (båda MP) anför följande."
+            kind = _dissent_kind(section) or ("Interpellationssvar" if m.group("answer") else "Interpellation"
+                                              if "interpellation" in (section or "").lower() else "Anförande")
+            actor = _dissent_actor(kind, m.group("who"), body)
+            out.append(Paragraph(a, b, section, actor, False))
+            continue
+        if item and (m := _MOTION_SUMMARY.match(text)):
+            actor = f"Motion av {m.group('who')}, i sammanfattning"  # the motion as the protocol sums it up
+            out.append(Paragraph(a, b, section, actor, False))
             continue
         if item and (moves := _member_moves(text, body)):
             for start, end, who, sticky in moves:
@@ -388,11 +478,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                     actor = who
                 out.append(Paragraph(a + start, a + end, section, who or actor, False))
             continue
-        if part is None and (section or "").lower() in _DISSENT_HEADINGS and _PARTY_LINE.fullmatch(text):
+        if part is None and (kind := _dissent_kind(section)) and _PARTY_LINE.fullmatch(text):
             # a written reservation's head: "Reservation" then "Moderaterna och Kristdemokraterna"
-            codes = " och ".join(f"({_PARTY_NAMES[n.lower()]})"
-                                 for n in re.split(r", | och | samt ", text))
-            actor = _dissent_actor(_DISSENT_HEADINGS[(section or "").lower()], codes, body)
+            actor = _dissent_actor(kind, _party_codes(text), body)
             out.append(Paragraph(a, b, section, actor, False))
             continue
         if presenter and remiss_section and (_REPORTED.match(text) or _REPORT_STARTS.search(text)):
@@ -440,8 +528,10 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             continue
         elif _ATTACHMENT.fullmatch(text) or _is_heading(text) and text.lower().startswith("bilaga"):
             # "Bilaga 1": the file's paper again, not one attached before it
-            heading, doc_voice, respondent, remiss_section, quoted = True, file_voice, None, None, False
-            part, section, presenter, actor = None, text.rstrip(":"), None, file_voice
+            statement = _attached_statement([clean.text[a2:b2] for a2, b2 in paragraphs[k + 1:k + 8]], raw)
+            heading, doc_voice, respondent, remiss_section, quoted = True, statement or file_voice, None, None, False
+            part, section, presenter, actor = None, text.rstrip(":"), None, doc_voice
+            protocol, item, item_titled, summarised = False, None, False, None
         elif respondent and _is_heading(text) and (text.rstrip(":").lower() in _ANSWER_PARTS or quoted and not (
                 re.fullmatch(_RESPONDENT, text.rstrip(":")) or text.rstrip(":").lower() in respondents)):
             heading = True  # a part of the remissinstans's own answer ("Synpunkter"): its voice goes on
@@ -467,7 +557,16 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             elif proposal and presenter is None and not item:
                 actor = doc_voice  # a proposal quoted under "Förslag till beslut" ends with its section
             respondent, proposal, quoted = None, False, False
-            if (summary or remiss_section) and not _DECIDING.match(name) and \
+            if summarised:  # the summary of the inquiry's proposals ends
+                actor, summarised = doc_voice, None
+            if (m := _PROPOSALS_OF.match(name)) and not item:
+                ref = _INQUIRY.search(f"{title} {raw[:3000]}")
+                summarised = actor = f"{m.group('who').capitalize()}" + (f" ({ref.group()})" if ref else "") + \
+                    ", i sammandrag"
+                section = name
+                out.append(Paragraph(a, b, section, actor, True))
+                continue
+            if (summary or remiss_section) and not _DECIDING.match(name) and name != doc_voice and \
                     (re.fullmatch(_RESPONDENT, name) or name.lower() in respondents):
                 respondent = name
                 section = f"{part if summary else remiss_section} – {name}"

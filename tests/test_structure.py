@@ -544,3 +544,167 @@ def test_a_planning_paper_with_its_consultation_answers_and_the_committees_proto
                                                                     "Ahlgren, Lina Öberg och Jonas Qvarnström)")
     assert _actor_of(s, c, "fler hyresrätter").actor == \
         "Särskilt yttrande av Vänsterpartiet (V) i byggnadsnämnden (Elin Sandvik)"
+
+
+COUNCIL = """ÅSBY KOMMUN SAMMANTRÄDESPROTOKOLL
+Kommunfullmäktige
+Sammanträdesdatum 2025-03-17
+
+§ 12 Dnr KS 2025/0031
+
+Svar på interpellation om skolskjutsar på landsbygden
+
+Interpellationen
+
+Eva Lind (C) anför i huvudsak följande.
+
+”Skolskjutsen från Norrby tar i dag 70 minuter. Avser kommunalrådet att korta restiden?”
+
+Kommunalrådets svar
+
+Kommunalrådet Per Ek (S) har lämnat följande skriftliga svar. ”Ja, till hösten 2026 ska restiden vara högst 45 minuter.”
+
+Debatt
+
+Anförande 1
+
+Eva Lind (C):
+
+Ordförande! 45 minuter är för långt, jag vill se 30 minuter redan i år.
+
+Replik Per Ek (S):
+
+Ordförande! Det kostar 4 miljoner kronor om året att nå 30 minuter.
+
+Kommunfullmäktiges beslut
+
+Interpellationsdebatten förklaras avslutad.
+
+§ 13 Dnr KS 2024/0412
+
+Svar på motion från Olle Berg (MP) om cykelbanor
+
+Ärendebeskrivning
+
+Olle Berg (MP) föreslår i en motion att kommunen bygger tio kilometer cykelbana om året.
+
+Överläggning
+
+Under överläggningen yttrar sig Olle Berg (MP) och Anna Sjö (S).
+
+Olle Berg (MP) framhåller att cykelbanorna sparar 2 miljoner kronor i vård. Anna Sjö (S), kommunstyrelsens ordförande, anför att fem kilometer om året är vad budgeten tillåter.
+
+Reservation – § 13
+
+Olle Berg och Lisa Ås (båda MP) anför följande.
+
+Vi vill ha tio kilometer cykelbana om året.
+"""
+
+
+def test_a_council_debate_gives_each_speaker_their_turn():
+    """A council protocol: the matter's title follows its bare § line; the interpellation and its written answer are
+    their authors'; each turn of the debate is its speaker's, whatever its heading ("Anförande 1 / Eva Lind (C):",
+    "Replik Per Ek (S):"); the debate as the protocol records it ("X (MP) framhåller att …") is cut where the next
+    speaker begins; a motion summed up is the motion's; a written reservation is its authors'."""
+    c = clean_text(COUNCIL)
+    s = analyse(c, COUNCIL)
+    asked = _actor_of(s, c, "Skolskjutsen från Norrby")
+    assert asked.actor == "Interpellation av Centerpartiet (C) i kommunfullmäktige (Eva Lind)"
+    assert asked.section == "§ 12 Svar på interpellation om skolskjutsar på landsbygden – Interpellationen"
+    assert _actor_of(s, c, "högst 45 minuter").actor == \
+        "Interpellationssvar av Socialdemokraterna (S) i kommunfullmäktige (Kommunalrådet Per Ek)"
+    assert _actor_of(s, c, "30 minuter redan").actor == "Anförande av Centerpartiet (C) i kommunfullmäktige (Eva Lind)"
+    assert _actor_of(s, c, "4 miljoner").actor == "Anförande av Socialdemokraterna (S) i kommunfullmäktige (Per Ek)"
+    assert _actor_of(s, c, "förklaras avslutad").actor == "Kommunfullmäktige"
+    assert _actor_of(s, c, "tio kilometer cykelbana om året.").actor == \
+        "Motion av Olle Berg (MP), i sammanfattning"
+    assert _actor_of(s, c, "sparar 2 miljoner").actor == \
+        "Anförande av Miljöpartiet (MP) i kommunfullmäktige (Olle Berg)"
+    assert _actor_of(s, c, "fem kilometer").actor == "Anförande av Socialdemokraterna (S) i kommunfullmäktige (Anna Sjö)"
+    assert _actor_of(s, c, "Vi vill ha tio").actor == \
+        "Reservation av Miljöpartiet (MP) i kommunfullmäktige (Olle Berg och Lisa Ås)"
+
+
+STATEMENT = """ÅSBY KOMMUN
+Kommunledningskontoret
+Tjänsteskrivelse
+Handläggare Datum Diarienummer
+Kommunstyrelsen
+
+Yttrande över betänkandet SOU 2026:14 Bättre kollektivtrafik
+
+Ärendet
+
+Åsby kommun har fått betänkandet på remiss.
+
+Utredningens förslag i sammandrag
+
+Utredningen föreslår att lagen ska gälla från den 1 juli 2028.
+
+2. Taxor
+
+Enligt utredningen ska taxan höjas med 5 procent.
+
+Kommunens synpunkter i sammandrag
+
+Kommunen vill att lagen ska gälla tidigast 2030.
+
+Nämndernas yttranden
+
+Tekniska nämnden
+
+Nämnden anser att taxan inte ska höjas.
+
+Kommunledningskontoret
+
+Karin Ström
+
+Kommundirektör
+
+ÅSBY KOMMUN PROTOKOLLSUTDRAG
+Kommunstyrelsen Sammanträdesdatum 2026-05-04
+
+§ 88
+
+Yttrande över betänkandet SOU 2026:14 Bättre kollektivtrafik
+
+Beslut
+
+Kommunstyrelsen beslutar att anta yttrandet.
+
+Särskilt yttrande
+
+Vänsterpartiet (V)
+
+Vi vill att taxan sänks.
+
+Bilaga 1
+
+Kommunstyrelsen
+
+Yttrande 2026-05-04
+
+Till Infrastrukturdepartementet
+
+Åsby kommun avstyrker att taxan höjs.
+"""
+
+
+def test_a_municipalitys_answer_to_a_state_inquiry():
+    """A tjänsteskrivelse on a state inquiry: its summary of the inquiry's proposals is the inquiry's (numbered
+    points included), the office speaks again after it; the nämnder's answers are theirs; a signature is no heading;
+    in the protocol a written särskilt yttrande under a party's line is that party's; the attached yttrande is the
+    municipality's own answer."""
+    c = clean_text(STATEMENT)
+    s = analyse(c, STATEMENT)
+    assert _actor_of(s, c, "1 juli 2028").actor == "Utredningen (SOU 2026:14), i sammandrag"
+    assert _actor_of(s, c, "höjas med 5 procent").actor == "Utredningen (SOU 2026:14), i sammandrag"
+    assert _actor_of(s, c, "tidigast 2030").actor == "Kommunledningskontoret"
+    assert _actor_of(s, c, "inte ska höjas").actor == "Tekniska nämnden, remissvar i sammanfattning"
+    signed = _actor_of(s, c, "Kommundirektör")
+    assert not signed.heading and signed.actor == "Kommunledningskontoret"
+    assert _actor_of(s, c, "Vi vill att taxan sänks").actor == \
+        "Särskilt yttrande av Vänsterpartiet (V) i kommunstyrelsen"
+    own = _actor_of(s, c, "avstyrker att taxan höjs")
+    assert own.actor == "Åsby kommun (kommunstyrelsens yttrande till Infrastrukturdepartementet)"
