@@ -202,6 +202,22 @@ GLOSSARY: dict[str, str] = {
     "approve": "bifall bifalls godkänner",
     "approved": "bifall bifalls godkänner",
     "minutes": "protokoll",
+    # a municipality's committees and the state's inquiries, as an English question names them; an interpellation
+    # is answered in a debate of turns ("anförande") and a matter decided by a vote ("omröstning")
+    **{w: "socialnämnden" for w in ("social welfare committee", "social services committee",
+                                    "social welfare board", "social services board")},
+    **{w: "utbildningsnämnden" for w in ("education committee", "education board", "school board")},
+    **{w: "kultur- och fritidsnämnden" for w in ("culture and leisure committee", "culture and leisure board",
+                                                 "leisure committee")},
+    **{w: "byggnadsnämnden stadsbyggnadsnämnden" for w in ("planning committee", "building committee",
+                                                           "planning board", "building board")},
+    **{w: "utredningen betänkandet" for w in ("inquiry", "inquiry's", "government inquiry",
+                                              "commission of inquiry")},
+    "ministry": "departementet",
+    "interpellation": "interpellation interpellationen",
+    **{w: "anförande anför debatt" for w in ("debate", "in the debate", "speech")},
+    **{w: "omröstning röstade röster" for w in ("vote", "voted", "votes", "voting")},
+    **{w: "avstår" for w in ("abstain", "abstained", "abstaining")},
     "preschool": "förskola förskolan",
     "preschools": "förskolor förskola",
 }

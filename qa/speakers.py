@@ -49,6 +49,13 @@ _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förv
 _SAYS_SV = r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar"
 _SAYS = _SAYS_SV + r"|propos\w*|wants?|thinks?|suggest\w*|plans?"
 _REMISS = re.compile(rf"\b(enligt remissen|remissen (?:{_SAYS}))\b", re.IGNORECASE)
+# a state inquiry whose proposals a paper sums up ("Utredningen (SOU 2025:52), i sammandrag"): "enligt utredningen",
+# "Vad föreslår utredningen …?", "What does the inquiry propose?"; "utredningens förslag" only when no one else is
+# asked about it ("Vad tycker kommunen om utredningens förslag?" asks the kommun)
+_INQUIRY = re.compile(rf"\b(?:enligt utredningens?|utredningen (?:{_SAYS})|(?:{_SAYS_SV}) utredningen|"
+                      rf"(?:the )?inquiry (?:{_SAYS})|according to the inquiry|does the inquiry)\b", re.IGNORECASE)
+_INQUIRY_OBJECT = re.compile(r"\b(?:utredningens?|the inquiry(?:'s)?)\b", re.IGNORECASE)
+_ITSELF_ASKED = re.compile(r"\b(?:kommunen|staden|regionen|the municipality|the city)\b", re.IGNORECASE)
 # "i remissen" is the remiss's words only when no one else is asked about them ("Vad tycker M om förslaget i remissen?")
 _REMISS_OBJECT = re.compile(r"\bi remissen\b", re.IGNORECASE)
 # voices named in the speaker labels of the documents: an organisation with its abbreviation ("Kommunförbundet
@@ -95,10 +102,13 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
         found.append(Speaker("föredragande borgarrådet", ("föredragande",)))
     if _MOVER.search(q):  # the authors of the motion a paper answers: its summary ("Motion av … (V), i …")
         found.append(Speaker("motionären", ("motion av",)))
-    for m in _INSTITUTION.finditer(q):
+    # an English question names a committee in English: "the social welfare committee" (socialnämnden)
+    named_in = in_swedish_terms(q) if detect_language(q) == "en" else q
+    for m in _INSTITUTION.finditer(named_in):
         name = m.group(1).lower()
         name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
-        found.append(Speaker(name, (name,), body=True))
+        if name not in {s.label for s in found}:
+            found.append(Speaker(name, (name,), body=True))
     actors = list(actors)
     bare = _BARE_OFFICE.search(q)
     # "kontoret" is an office, "förvaltningen" a förvaltning; "the office" either
@@ -111,6 +121,8 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
     for sp in [*_named_voices(q, actors, found), *_named_respondents(q, actors, found)]:
         if sp.label not in {s.label for s in found}:
             found.append(sp)
+    if _INQUIRY.search(q) or (_INQUIRY_OBJECT.search(q) and not found and not _ITSELF_ASKED.search(q)):
+        found.append(Speaker("utredningen", ("utredningen",)))
     if not any(s.label.startswith("remissen") for s in found) and \
             (_REMISS.search(q) or (_REMISS_OBJECT.search(q) and not found)):
         found.append(Speaker("remissen", ("remiss",)))

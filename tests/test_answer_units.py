@@ -115,6 +115,22 @@ def test_folkpartiet_and_liberalerna_are_one_party():
     assert unknown_speaker(mentioned_speakers("Vad tycker Centerpartiet?"), [P()]) == "Centerpartiet (C)"
 
 
+def test_a_state_inquiry_and_a_committee_named_in_english_are_voices():
+    """A municipality's answer to a state inquiry sums up the inquiry's proposals under its own label; a question
+    asks for them "enligt utredningen" or "the inquiry proposes", not when it asks the municipality about them. An
+    English question names a committee in English."""
+    inquiry = "Utredningen (SOU 2025:52), i sammandrag"
+    for q in ("Hur ofta ska rådet sammanträda enligt utredningens förslag?", "Vad föreslår utredningen om avgifter?",
+              "When does the inquiry propose that the law apply?"):
+        assert speaker_matches(mentioned_speakers(q), inquiry), q
+    assert not mentioned_speakers("Vad tycker kommunen om utredningens förslag?")
+    assert [s.label for s in mentioned_speakers("Vad tycker Moderaterna om utredningens förslag?")] == \
+        ["Moderaterna (M)"]
+    found = mentioned_speakers("What did the social welfare committee say about the time limit?")
+    assert speaker_matches(found, "Socialnämnden, remissvar i sammanfattning")
+    assert not speaker_matches(found, "Utbildningsnämnden, remissvar i sammanfattning")
+
+
 def test_the_remiss_speaks_as_its_sender_in_either_word_order():
     """The sender of a remiss is read off the documents' speaker labels, not written into the rules: KSL here,
     any other organisation in another paper."""
