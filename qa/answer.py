@@ -256,10 +256,14 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: b
     return out[:MAX_QUOTES + 1 + listed]
 
 
+# the part of a paper that records or proposes a decision, not the procedure or the papers it rests on
+_DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag)", re.IGNORECASE)
+
+
 def _records_decision(passage: Passage) -> bool:
     """A passage of the part that records a decision or proposes one: "Kommunstyrelsens beslut", "Förslag till
-    beslut", "§ 53 … – Beslut"."""
-    return "beslut" in (passage.section or "").lower()
+    beslut", "§ 53 … – Beslut"; not "… – Beslutsgång" (how it was reached) or "Beslutsunderlag"."""
+    return bool(_DECISION_PART.search((passage.section or "").split(" – ")[-1]))
 
 
 # a decision taken, as a paper records one: "Kommunfullmäktige beslutade 28 april 2003 att …", "har beslutat"
@@ -355,11 +359,19 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # the sentence handing the word to a voice answers who spoke and when, not what anyone thinks
     markers_answer = asks_who_or_when(rewritten)
     for h in hits:
-        for a, b in sentence_spans(h.passage.text):
+        spans = sentence_spans(h.passage.text)
+        if h.passage.section == "Underskrift" and len(h.passage.text) <= 300 and len(spans) > 1:
+            # a signature's lines are one statement: "Maria Holmqvist / Kommunstyrelsens ordförande / Peter Lindahl /
+            # Kommundirektör"
+            cands.append(_Candidate(h, spans[0][0], spans[-1][1]))
+        for i, (a, b) in enumerate(spans):
             text = h.passage.text[a:b]
             # a Markdown heading ("# En ny beteckning för …") names a part; it says nothing; a decision may be short
-            # ("Motionen avslås." under "Kommunstyrelsens beslut")
-            short_decision = _records_decision(h.passage) and len(text.split()) >= 2 and text.rstrip().endswith(".")
+            # ("Motionen avslås." under "Kommunstyrelsens beslut"), or a line its points follow ("Kommunstyrelsen
+            # beslutar" / "1. att anta …"), quoted with them
+            short_decision = _records_decision(h.passage) and len(text.split()) >= 2 and (
+                text.rstrip().endswith(".") or announced_points(text, [h.passage.text[a2:b2] for a2, b2 in
+                                                                        spans[i + 1:i + 2]]) > 0)
             # so may a point of a list: "1. att bifalla motionen"
             short_point = is_point(text) and len(text.split()) >= 4
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
@@ -498,7 +510,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             continue  # the same words in two passages (a summary repeated): cite them once
         n = len(citations) + 1
         citations.append(Citation(n, c.hit, quote, s, e))
-        groups.setdefault(short_actor(c.hit.passage.actor), []).append((quote, n))
+        # lines quoted together (a signature's) shown as a quotation shows them: "Maria Holmqvist / Kommundirektör"
+        groups.setdefault(short_actor(c.hit.passage.actor), []).append((re.sub(r"\s*\n\s*", " / ", quote), n))
     text = " ".join(_frame(actor, quotes, lang) + "." for actor, quotes in groups.items())
     # the fact asked for is put first, from the best quote, else from the first other quote that holds it (the
     # signature line "Stockholm den 23 oktober 2014" beside the sentence that names the promemoria)

@@ -30,7 +30,10 @@ _ASKS_DATE = re.compile(r"^\s*(?:\w+ (?:och|and) |by |until |since |sedan |till 
 _ASKS_SIGNED = re.compile(r"\b(underteckn\w*|signer\w*|skr[ie]v\w* under|underskrift\w*|"
                           r"sign(?:ed|s|ing|ature\w*)?)\b", re.IGNORECASE)
 # a place and a date ("Stockholm den 23 oktober 2014"), not a deadline ("Remisstid den 31 oktober 2014")
-_SIGNATURE_LINE = re.compile(rf"\b[A-ZÅÄÖ][a-zåäö]+(?<!tid)(?<!datum) den \d{{1,2}} {_MONTHS} \d{{4}}\b")
+_SIGNATURE_LINE = re.compile(rf"\b[A-ZÅÄÖ][a-zåäö]+(?<!tid)(?<!datum) den \d{{1,2}} {_MONTHS} \d{{4}}\b|"
+                             # or a name over its title: "Peter Lindahl / Kommundirektör"
+                             r"^[A-ZÅÄÖ][a-zåäöé-]+(?: [A-ZÅÄÖ][a-zåäöé-]+){1,2}\s*\n\s*(?:[A-ZÅÄÖ][\wåäö-]*s )?"
+                             r"[\wåäö-]*(?i:direktör|chef|ordförande|sekreterare|handläggare|strateg)\b", re.MULTILINE)
 _ASKS_WHO_OR_WHEN = re.compile(r"\s*(vem|vilka|vilken|vilket|när|who|which|when)\b", re.IGNORECASE)
 _ASKS_ROLE = re.compile(r"\b(roll|rollen|role|capacity)\b", re.IGNORECASE)
 _ASKS_DNR = re.compile(r"\b(diarienumme?r\w*|dnr|ärendenumme?r\w*|reference number|case number|registration number)\b",
@@ -138,7 +141,9 @@ _RELAYS = re.compile(r"^\s*(?:i )?(?:rapporten|remissen|utredningen|förslaget|p
                      r"remisställaren)\b", re.IGNORECASE)
 # what follows is the content: "… beslutar följande.", "… med följande uppdrag:", "Vi föreslår följande" (and the
 # att-satser)
-_ANNOUNCES = re.compile(r"\b(följande|nedanstående)(?:\s+\w+)?\s*[.:]?\s*$|:\s*$", re.IGNORECASE)
+_ANNOUNCES = re.compile(r"\b(följande|nedanstående)(?:\s+\w+)?\s*[.:]?\s*$|:\s*$|"
+                        # a decision's lead-in line, its points below: "Kommunstyrelsen beslutar" / "1. att anta …"
+                        r"\b(?:beslutar|beslutade|beslöt|föreslås besluta)$", re.IGNORECASE)
 _LISTED = re.compile(r"\s*(?:\d{1,2}[.)]|[-–•])\s")  # a numbered or dashed point: "1. …", "- att …"
 LISTED_POINTS = 6  # at most this many points of a list are quoted with the sentence announcing them
 # a negated stance and what the voice wants instead: "Vi anser dock inte att satsningen ska finansieras genom höjd

@@ -431,7 +431,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(clean.text[slice(*paragraphs[k - 1])]) or \
                 _PERSON_LINE.fullmatch(text) and k + 1 < len(paragraphs) and \
                 _TITLE_LINE.fullmatch(clean.text[slice(*paragraphs[k + 1])]):
-            out.append(Paragraph(a, b, section, actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
+            out.append(Paragraph(a, b, "Underskrift", actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
             continue
         if _PAPER_MARK.fullmatch(text) and out and (
                 found := next((m.group(1) for a2, b2 in paragraphs[k + 1:k + 4]

@@ -70,3 +70,45 @@ def test_an_english_question_for_a_partys_special_statement_is_answered_from_it(
     ans = answer_question(open_qa(settings), "What did the Left Party say in its special statement?")
     assert not ans.abstained
     assert ans.citations[0].hit.passage.actor.startswith("Särskilt yttrande av Vänsterpartiet (V)")
+
+
+STATEMENT = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "yttrande" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def statement(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("statement")
+    shutil.copytree(STATEMENT, tmp / "corpus")
+    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
+    index_corpus(settings, log=lambda m: None)
+    return open_qa(settings)
+
+
+def test_the_inquirys_proposal_is_quoted_as_the_inquirys_not_the_municipalitys(statement):
+    """A municipality's answer to a state inquiry gives the inquiry's date and its own; asked for the inquiry's,
+    the answer quotes the inquiry's summary."""
+    ans = answer_question(statement, "När ska lagen träda i kraft enligt utredningen?")
+    assert ans.citations[0].hit.passage.actor.startswith("Utredningen (SOU 2025:52)")
+    assert "1 juli 2027" in ans.citations[0].quote
+
+
+def test_what_the_board_decided_is_its_decision_with_its_points(statement):
+    """"Kommunstyrelsen beslutar" over its numbered points is the decision, quoted with them; the procedure
+    ("Beslutsgång") and the list of papers ("Beslutsunderlag") are no decision."""
+    ans = answer_question(statement, "Vad beslutade kommunstyrelsen?")
+    assert ans.citations[0].quote == "Kommunstyrelsen beslutar"
+    assert "1. att anta förslag till yttrande" in _quotes(ans)
+    assert not any(c.hit.passage.section.endswith(("Beslutsgång", "Beslutsunderlag")) for c in ans.citations)
+
+
+def test_a_committee_named_in_english_is_the_one_quoted(statement):
+    ans = answer_question(statement, "What does the education committee think about the counsellor norm?")
+    assert ans.citations[0].hit.passage.actor.startswith("Utbildningsnämnden")
+
+
+def test_who_signed_is_answered_by_the_signature_a_name_over_its_title(statement):
+    ans = answer_question(statement, "Who signed the municipality's statement to the ministry?")
+    first = ans.citations[0]
+    assert first.hit.passage.section == "Underskrift"
+    assert "Maria Holmqvist" in first.quote and "Peter Lindahl" in first.quote
+    assert "Maria Holmqvist / Kommunstyrelsens ordförande" in ans.text  # lines shown as a quotation shows them

@@ -703,7 +703,7 @@ def test_a_municipalitys_answer_to_a_state_inquiry():
     assert _actor_of(s, c, "tidigast 2030").actor == "Kommunledningskontoret"
     assert _actor_of(s, c, "inte ska höjas").actor == "Tekniska nämnden, remissvar i sammanfattning"
     signed = _actor_of(s, c, "Kommundirektör")
-    assert not signed.heading and signed.actor == "Kommunledningskontoret"
+    assert not signed.heading and (signed.actor, signed.section) == ("Kommunledningskontoret", "Underskrift")
     assert _actor_of(s, c, "Vi vill att taxan sänks").actor == \
         "Särskilt yttrande av Vänsterpartiet (V) i kommunstyrelsen"
     own = _actor_of(s, c, "avstyrker att taxan höjs")
