@@ -1,5 +1,7 @@
-"""Answers on a paper of the genre laid out unlike the case (benchmarks/genre/motion): a proposal with its points,
-who dissented in a remissinstans, what a voice wants instead, a district committee named by its place."""
+"""Answers on papers of the genre laid out unlike the case (benchmarks/genre/): a proposal with its points, who
+dissented in a remissinstans, what a voice wants instead, a district committee named by its place (the motion
+paper); a party's special statement (planning); a state inquiry's proposals against the municipality's view, a
+decision with its points, who signed (the yttrande)."""
 
 import shutil
 from pathlib import Path
@@ -15,13 +17,17 @@ pytestmark = pytest.mark.model
 PAPER = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "motion" / "corpus"
 
 
-@pytest.fixture(scope="module")
-def qa(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("genre")
-    shutil.copytree(PAPER, tmp / "corpus")
+def _indexed(paper: Path, tmp: Path):
+    """The paper's folder indexed alone, as a user who puts it in an empty corpus has it."""
+    shutil.copytree(paper, tmp / "corpus")
     settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
     index_corpus(settings, log=lambda m: None)
     return open_qa(settings)
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return _indexed(PAPER, tmp_path_factory.mktemp("genre"))
 
 
 def _quotes(ans):
@@ -64,10 +70,7 @@ PLANNING = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "plann
 
 
 def test_an_english_question_for_a_partys_special_statement_is_answered_from_it(tmp_path):
-    shutil.copytree(PLANNING, tmp_path / "corpus")
-    settings = Settings.from_env().with_overrides(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    index_corpus(settings, log=lambda m: None)
-    ans = answer_question(open_qa(settings), "What did the Left Party say in its special statement?")
+    ans = answer_question(_indexed(PLANNING, tmp_path), "What did the Left Party say in its special statement?")
     assert not ans.abstained
     assert ans.citations[0].hit.passage.actor.startswith("Särskilt yttrande av Vänsterpartiet (V)")
 
@@ -77,11 +80,7 @@ STATEMENT = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "yttr
 
 @pytest.fixture(scope="module")
 def statement(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("statement")
-    shutil.copytree(STATEMENT, tmp / "corpus")
-    settings = Settings.from_env().with_overrides(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
-    index_corpus(settings, log=lambda m: None)
-    return open_qa(settings)
+    return _indexed(STATEMENT, tmp_path_factory.mktemp("statement"))
 
 
 def test_the_inquirys_proposal_is_quoted_as_the_inquirys_not_the_municipalitys(statement):
