@@ -101,7 +101,7 @@ _PERSON_LINE = re.compile(rf"{_PERSON_WORD}(?: {_PERSON_WORD}){{1,2}}")
 # a summary of what a state inquiry or a ministry's promemoria proposes: "Utredningens förslag i sammandrag",
 # "Promemorians innehåll"; its voice is the inquiry's, as the paper sums it up
 _PROPOSALS_OF = re.compile(r"(?i)(?P<who>utredningen|betänkandet|promemorian|departementspromemorian|"
-                           r"lagrådsremissen|förslaget)s (?:huvudsakliga )?(?:förslag|innehåll|bedömningar?)\b")
+                           r"lagrådsremissen)s (?:huvudsakliga )?(?:förslag|innehåll|bedömningar?)\b")
 _INQUIRY = re.compile(r"\b(?:SOU|Ds) \d{4}:\d+")
 # an attachment that is the municipality's own answer: "Bilaga 1 / Kommunstyrelsen / Yttrande 2025-11-05 / Till
 # Socialdepartementet"
@@ -463,8 +463,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             continue
         if (item or _dissent_kind(section)) and (m := _GIVEN_WORD.match(text)):
             # "Lina Forsberg (V) anför i huvudsak följande.", "Jonas Öberg och Sara Holmberg (båda MP) anför följande."
+            asked = re.search(r" – [^–]*interpellation", section or "", re.I)  # under "Interpellationen"
             kind = _dissent_kind(section) or ("Interpellationssvar" if m.group("answer") else "Interpellation"
-                                              if "interpellation" in (section or "").lower() else "Anförande")
+                                              if asked else "Anförande")
             actor = _dissent_actor(kind, m.group("who"), body)
             out.append(Paragraph(a, b, section, actor, False))
             continue
