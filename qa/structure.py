@@ -54,9 +54,11 @@ _STATEMENT = re.compile(
 )
 # a voice the föredragande reports in "Beredning": an office or nämnd ("Stadsledningskontoret", "Äldrenämnden"), a
 # district committee or council ("Farsta stadsdelsnämnd", "Kommunstyrelsens pensionärsråd")
-_REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:nämnd|förvaltning|råd))"
+_REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:nämnd|förvaltning|råd)|" \
+                 r"[A-ZÅÄÖ][a-zåäö]+a (?:nämnden|förvaltningen))"  # "Tekniska förvaltningen"
 _REPORTED_VERB = r"(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|betonar|menar|" \
-                 r"påpekar|bedömer|understryker|ser|ställer sig|delar|instämmer|stöder|avvisar|efterlyser)\b"
+                 r"påpekar|bedömer|understryker|ser|ställer sig|delar|instämmer|stöder|avvisar|efterlyser|" \
+                 r"har yttrat sig)\b"
 _REPORTED = re.compile(rf"^(?P<inst>{_REPORTED_NAME})\s+{_REPORTED_VERB}")
 # where the next reported voice takes over inside one paragraph: "Äldrenämnden anser … . Farsta stadsdelsnämnd
 # ställer sig positiv … . Bromma stadsdelsnämnd avstyrker motionen."
@@ -93,6 +95,9 @@ _GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS})(?:, [a-zåäö][^,.()]{{
                          r"\b[^.:”]*[.:]")
 # a member's motion as a protocol sums it up: "Jonas Öberg (MP) föreslår i en motion som kom in …"
 _MOTION_SUMMARY = re.compile(rf"^(?P<who>{_MEMBERS}) (?:föreslår|yrkar|vill) i (?:en|sin) motion\b")
+# a body's proposal as a protocol gives it, its heading run into it: "Kommunstyrelsens förslag till kommunfullmäktige
+# Kommunstyrelsen föreslår att …"
+_PROPOSAL_OF_BODY = re.compile(rf"^(?P<body>{_BODY})s förslag\b")
 # a signature: a name line over a title line ("Peter Lindahl" / "Kommundirektör", "Kommunstyrelsens ordförande")
 _TITLE_LINE = re.compile(r"(?:[A-ZÅÄÖ][\wåäö-]*s )?[\wåäö-]*(?:direktör|chef|ordförande|sekreterare|handläggare|"
                          r"strateg|utredare|jurist|controller)", re.I)
@@ -470,7 +475,18 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             out.append(Paragraph(a, b, section, actor, False))
             continue
         if item and (m := _MOTION_SUMMARY.match(text)):
-            actor = f"Motion av {m.group('who')}, i sammanfattning"  # the motion as the protocol sums it up
+            # the motion as the protocol sums it up, then the office that answered it: "… Motionären uppskattar …
+            # Samhällsbyggnadsförvaltningen har yttrat sig över motionen. Förvaltningen bedömer …"
+            actor = f"Motion av {m.group('who')}, i sammanfattning"
+            cuts = [0] + [c.end() for c in _REPORT_STARTS.finditer(text)] + [len(text)]
+            for s0, s1 in zip(cuts, cuts[1:], strict=False):
+                piece = text[s0:s1].rstrip()
+                if s0 and (reported := _REPORTED.match(piece)):
+                    actor = reported.group("inst")
+                out.append(Paragraph(a + s0, a + s0 + len(piece), section, actor, False))
+            continue
+        if item and (m := _PROPOSAL_OF_BODY.match(text)) and not _is_heading(text):
+            actor = m.group("body")  # its proposal; the meeting's body, whose members speak next, stays
             out.append(Paragraph(a, b, section, actor, False))
             continue
         if item and (moves := _member_moves(text, body)):

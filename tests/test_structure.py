@@ -586,7 +586,10 @@ Svar på motion från Olle Berg (MP) om cykelbanor
 
 Ärendebeskrivning
 
-Olle Berg (MP) föreslår i en motion att kommunen bygger tio kilometer cykelbana om året.
+Olle Berg (MP) föreslår i en motion att kommunen bygger tio kilometer cykelbana om året. Motionären uppskattar kostnaden till 30 miljoner kronor. Tekniska förvaltningen har yttrat sig över motionen. Förvaltningen bedömer att kostnaden blir 45 miljoner kronor.
+
+Kommunstyrelsens förslag till kommunfullmäktige
+Kommunstyrelsen föreslår att kommunfullmäktige beslutar att motionen avslås.
 
 Överläggning
 
@@ -619,6 +622,9 @@ def test_a_council_debate_gives_each_speaker_their_turn():
     assert _actor_of(s, c, "förklaras avslutad").actor == "Kommunfullmäktige"
     assert _actor_of(s, c, "tio kilometer cykelbana om året.").actor == \
         "Motion av Olle Berg (MP), i sammanfattning"
+    assert _actor_of(s, c, "30 miljoner").actor == "Motion av Olle Berg (MP), i sammanfattning"
+    assert _actor_of(s, c, "45 miljoner").actor == "Tekniska förvaltningen"  # the office that answered it
+    assert _actor_of(s, c, "motionen avslås").actor == "Kommunstyrelsen"
     assert _actor_of(s, c, "sparar 2 miljoner").actor == \
         "Anförande av Miljöpartiet (MP) i kommunfullmäktige (Olle Berg)"
     assert _actor_of(s, c, "fem kilometer").actor == "Anförande av Socialdemokraterna (S) i kommunfullmäktige (Anna Sjö)"
