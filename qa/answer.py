@@ -199,10 +199,10 @@ def short_actor(actor: str) -> str:
     """The speaker as the answer text names it: a reservation without its list of names (the citation has it).
 
     "Reservation av Moderaterna (M) … i kommunstyrelsen (Anna König Jerlmyr, …)" -> "Reservation av Moderaterna
-    (M) … i kommunstyrelsen"
+    (M) … i kommunstyrelsen"; "Anförande av Centerpartiet (C) i kommunfullmäktige (Birgitta Holm)" as it is
     """
-    if DISSENT_LABEL.match(actor):
-        return re.sub(r" \([^()]*\)$", "", actor)
+    if DISSENT_LABEL.match(actor):  # a list of names goes; one person stays ("… i kommunfullmäktige (Birgitta Holm)")
+        return re.sub(r" \([^()]*(?:,| och )[^()]*\)$", "", actor)
     return actor
 
 
@@ -256,6 +256,8 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: b
     return out[:MAX_QUOTES + 1 + listed]
 
 
+# a person named in a question: a first name and a surname ("Oskar Lindgren", "Per-Olof Nyström")
+_PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)? [A-ZÅÄÖ][a-zåäöé]+\b")
 # the part of a paper that records or proposes a decision, not the procedure or the papers it rests on
 _DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag)", re.IGNORECASE)
 
@@ -358,6 +360,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     cands: list[_Candidate] = []
     # the sentence handing the word to a voice answers who spoke and when, not what anyone thinks
     markers_answer = asks_who_or_when(rewritten)
+    people = _PERSON.findall(rewritten)
     for h in hits:
         spans = sentence_spans(h.passage.text)
         if h.passage.section == "Underskrift" and len(h.passage.text) <= 300 and len(spans) > 1:
@@ -372,8 +375,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             short_decision = _records_decision(h.passage) and len(text.split()) >= 2 and (
                 text.rstrip().endswith(".") or announced_points(text, [h.passage.text[a2:b2] for a2, b2 in
                                                                         spans[i + 1:i + 2]]) > 0)
-            # so may a point of a list: "1. att bifalla motionen"
-            short_point = is_point(text) and len(text.split()) >= 4
+            # so may a point of a list: "1. att bifalla motionen", and a line naming the person asked about (a vote
+            # list's row "Oskar Lindgren C Nej" for "Hur röstade Oskar Lindgren?")
+            short_point = is_point(text) and len(text.split()) >= 4 or \
+                len(text.split()) >= 3 and any(person in text for person in people)
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)):
                 cands.append(_Candidate(h, a, b))

@@ -36,6 +36,9 @@ _WORD = re.compile(r"\S+")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
 # lead-in ("Utredaren skall ⏎ - utgå ifrån …")
 _LIST_ITEM = re.compile(r"\d{1,2}[.)]\s+[A-ZÅÄÖ]")
+# a row of a table laid out in columns ("Thomas Berg      S      Ja" of a vote list): a line of its own in its
+# paragraph (the only single line break cleaned text has), one fact a row, never a sentence running on into the next
+_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S")
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"')]$")
@@ -267,7 +270,9 @@ def clean_text(
             pages.append((out.length if not new_paragraph or para_start is None else para_start, pending_page))
             pending_page = None
         line_pos[i] = out.length
-        _emit_line(out, line, prev, vocab, joined=not new_paragraph)
+        row = not new_paragraph and prev is not None and bool(_TABLE_ROW.search(content) or
+                                                               _TABLE_ROW.search(prev.content))
+        _emit_line(out, line, prev, vocab, joined=not new_paragraph, sep="\n" if row else " ")
         prev = line
     end_paragraph()
     out.offs.append(len(raw))
@@ -336,11 +341,14 @@ def _estimate_early_pages(
     return sorted(estimated) + pages
 
 
-def _emit_line(out: _Builder, line: _Line, prev: _Line | None, vocab: set[str], joined: bool) -> None:
+def _emit_line(out: _Builder, line: _Line, prev: _Line | None, vocab: set[str], joined: bool,
+               sep: str = " ") -> None:
     words = [m for m in _WORD.finditer(line.text) if INVISIBLE.sub("", m.group())]  # a lone soft hyphen is no word
     for j, m in enumerate(words):
         word, start = m.group(), line.start + m.start()
-        if j == 0 and joined:
+        if j == 0 and joined and sep != " ":
+            out.add(sep, start - 1, contiguous=False)  # the next row of a table
+        elif j == 0 and joined:
             if _hanging_hyphen_joins(out, word, vocab):
                 out.parts[-1] = out.parts[-1][:-1]  # drop the hyphen that ended the previous line
                 del out.offs[-1]

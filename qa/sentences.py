@@ -17,9 +17,10 @@ _ABBREVIATIONS = frozenset(
         "mm", "etc", "e.g", "i.e", "vs", "no", "mr", "mrs", "dr", "prof", "kl", "tel"
     ]
 )
-# a sentence ends at its mark, at a paragraph break, or before the dash of a listed att-sats ("… följande - att
-# delvis godkänna promemorian - att därutöver anföra …"), each a proposal of its own
-_BOUNDARY = re.compile(r"[.!?…]+[”\"')\]]*(?=\s+[\"”“'(\[A-ZÅÄÖÉ0-9–-])|\n\n|(?<=\S)\s+(?=[-–•]\s+att\b)")
+# a sentence ends at its mark, at a paragraph break or a table's row, or before the dash of a listed att-sats
+# ("… följande - att delvis godkänna promemorian - att därutöver anföra …"), each a proposal of its own
+_BOUNDARY = re.compile(r"[.!?…]+[”\"')\]]*(?=\s+[\"”“'(\[A-ZÅÄÖÉ0-9–-])|\n\n|(?<=\S)\s+(?=[-–•]\s+att\b)|"
+                       r"(?<=\S)\n(?=\S)")  # a row of a table (qa.cleaning)
 _LIST_NUMBER = re.compile(r"\s*\d{1,2}")  # "1." of a numbered point opens its sentence: "1. Motionen avslås."
 
 

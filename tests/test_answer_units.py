@@ -32,6 +32,9 @@ def test_short_actor_drops_the_list_of_names_only_for_reservations():
         == "Reservation av Moderaterna (M) i kommunstyrelsen"
     assert short_actor("Stadsledningskontoret (enligt föredragande borgarrådet Karin Wanngård)") == \
         "Stadsledningskontoret (enligt föredragande borgarrådet Karin Wanngård)"
+    # one speaker in a debate is named: a user asks what Birgitta Holm said, not only her party
+    assert short_actor("Anförande av Centerpartiet (C) i kommunfullmäktige (Birgitta Holm)") == \
+        "Anförande av Centerpartiet (C) i kommunfullmäktige (Birgitta Holm)"
 
 
 def test_sentences_end_after_a_preposition_but_not_after_abbreviations():

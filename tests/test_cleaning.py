@@ -121,3 +121,18 @@ def test_a_paper_that_counts_its_pages_may_count_afresh_for_an_attached_part():
     assert c.removed_page_lines == (2, 1)
     assert "Förvaltningen föreslår att planen antas av nämnden." in c.text
     assert "(1)" not in c.text and "(2)" not in c.text
+
+
+def test_a_tables_rows_are_lines_of_their_own():
+    """A vote list laid out in columns keeps one member's vote to a line: each row is a sentence of its own, not a
+    run-on "Thomas Berg S Ja Maria Sandell S Nej …" in which no vote can be quoted alone."""
+    from qa.sentences import split_sentences
+
+    raw = ("Omröstningsresultat\n\nLedamot            Parti     Röst\nThomas Berg        S         Ja\n"
+           "Maria Sandell      S         Nej\nOskar Lindgren     C         Avstår\n\nSumma Ja 1 Nej 1 Avstår 1\n")
+    c = clean_text(raw)
+    table = next(c.text[a:b] for a, b in c.paragraphs if "Thomas" in c.text[a:b])
+    assert split_sentences(table) == ["Ledamot Parti Röst", "Thomas Berg S Ja", "Maria Sandell S Nej",
+                                      "Oskar Lindgren C Avstår"]
+    start = c.text.index("Maria")
+    assert raw[slice(*c.original_span(start, start + len("Maria Sandell")))] == "Maria Sandell"

@@ -111,3 +111,30 @@ def test_who_signed_is_answered_by_the_signature_a_name_over_its_title(statement
     assert first.hit.passage.section == "Underskrift"
     assert "Maria Holmqvist" in first.quote and "Peter Lindahl" in first.quote
     assert "Maria Holmqvist / Kommunstyrelsens ordförande" in ans.text  # lines shown as a quotation shows them
+
+
+VOTES = """ÅSBY KOMMUN SAMMANTRÄDESPROTOKOLL
+Kommunfullmäktige
+Sammanträdesdatum 2025-03-17
+
+§ 13 Svar på motion om cykelbanor
+
+Omröstningsresultat
+
+Med 2 ja-röster mot 1 nej-röst beslutar kommunfullmäktige enligt kommunstyrelsens förslag. 1 ledamot avstår.
+
+Ledamot                Parti     Röst
+Anna Sjö               S         Ja
+Per Ek                 S         Ja
+Olle Berg              MP        Nej
+Oskar Lindgren         C         Avstår
+"""
+
+
+def test_a_members_vote_is_quoted_from_the_vote_list(tmp_path):
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    (paper / "kf-2025-03-17.txt").write_text(VOTES, encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    ans = answer_question(_indexed(paper, tmp_path / "work"), "Hur röstade Oskar Lindgren?")
+    assert ans.citations[0].quote == "Oskar Lindgren C Avstår"
