@@ -36,8 +36,9 @@ _WORD = re.compile(r"\S+")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
 # lead-in ("Utredaren skall ⏎ - utgå ifrån …")
 _LIST_ITEM = re.compile(r"\d{1,2}[.)]\s+[A-ZÅÄÖ]")
-# a row of a table laid out in columns ("Thomas Berg      S      Ja" of a vote list): a line of its own in its
-# paragraph (the only single line break cleaned text has), one fact a row, never a sentence running on into the next
+# rows of a table laid out in columns ("Thomas Berg      S      Ja" of a vote list): one after another, each a line
+# of its own in its paragraph (the only single line break cleaned text has), one fact a row, never a run-on sentence;
+# a lone line with wide gaps (justified text) runs on as any line
 _TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S")
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
@@ -270,7 +271,7 @@ def clean_text(
             pages.append((out.length if not new_paragraph or para_start is None else para_start, pending_page))
             pending_page = None
         line_pos[i] = out.length
-        row = not new_paragraph and prev is not None and bool(_TABLE_ROW.search(content) or
+        row = not new_paragraph and prev is not None and bool(_TABLE_ROW.search(content) and
                                                                _TABLE_ROW.search(prev.content))
         _emit_line(out, line, prev, vocab, joined=not new_paragraph, sep="\n" if row else " ")
         prev = line
