@@ -140,6 +140,9 @@ def _find_page_lines(lines: list[_Line], known_pages: bool) -> dict[int, int]:
 
 
 RUNNING_SLOTS = 2  # lines beside a page boundary where a running header or footer stands
+# … or further from it, in a block of them ("Justerandes sign" / "HAGSJÖ KOMMUN SAMMANTRÄDESPROTOKOLL" /
+# "Kommunfullmäktige Sammanträdesdatum" / "2024-04-22" / "3"), when it stands so at more boundaries
+WIDE_SLOTS, WIDE_REPEATS = 4, 3
 
 
 def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: list[int]) -> set[int]:
@@ -155,19 +158,20 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
     starts = set(page_starts)
     boundaries = sorted({0, len(text_lines)} | {k for k, i in enumerate(text_lines) if k and (
         any(j in page_lines for j in range(text_lines[k - 1] + 1, i)) or lines[i].start in starts)})
-    slots: dict[str, dict[int, bool]] = {}  # text -> line index -> stands at a page's top
-    for b in boundaries:
-        top = range(b, min(b + RUNNING_SLOTS, len(text_lines)))
-        for k in [*top, *range(max(b - RUNNING_SLOTS, 0), b)]:
-            key = " ".join(lines[text_lines[k]].content.split())
-            if len(key) <= 100 and (" " in key or key.isupper()):
-                found = slots.setdefault(key, {})
-                found[text_lines[k]] = found.get(text_lines[k], False) or k in top
     running: set[int] = set()
-    for found in slots.values():
-        if len(found) >= 2:
-            first = min(found)
-            running.update(i for i in found if i != first or not found[first])
+    for width, repeats in ((RUNNING_SLOTS, 2), (WIDE_SLOTS, WIDE_REPEATS)):
+        slots: dict[str, dict[int, bool]] = {}  # text -> line index -> stands at a page's top
+        for b in boundaries:
+            top = range(b, min(b + width, len(text_lines)))
+            for k in [*top, *range(max(b - width, 0), b)]:
+                key = " ".join(lines[text_lines[k]].content.split())
+                if len(key) <= 100 and (" " in key or key.isupper()):
+                    found = slots.setdefault(key, {})
+                    found[text_lines[k]] = found.get(text_lines[k], False) or k in top
+        for found in slots.values():
+            if len(found) >= repeats:
+                first = min(found)
+                running.update(i for i in found if i != first or not found[first])
     return running
 
 

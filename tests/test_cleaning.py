@@ -112,6 +112,22 @@ def test_running_headers_and_footers_are_removed_after_their_first_appearance():
     assert raw[slice(*c.original_span(a, a + 6))] == "en ny "
 
 
+def test_a_block_of_running_lines_above_the_page_number_is_removed_where_it_repeats_often():
+    """A council's protocol stacks its footer and its header above each page number ("Justerandes sign", the
+    municipality's line, the body and date, then "3"): lines further from the number than a lone header's count as
+    running when they stand so at three boundaries or more; a heading that stands once near one stays."""
+    page = ("Justerandes sign   .....   .....\n\nÅSBY KOMMUN SAMMANTRÄDESPROTOKOLL\n\nKommunfullmäktige   "
+            "Sammanträdesdatum\n\n2025-03-17\n\n{n}\n\n")
+    raw = ("ÅSBY KOMMUN SAMMANTRÄDESPROTOKOLL\n\nKommunfullmäktige   Sammanträdesdatum\n\n§ 12 Cykelbanor\n\n"
+           "Särskilt yttrande\n\nAnna Sjö (S) lämnar ett särskilt yttrande.\n\n" + page.format(n=2)
+           + "Olle Berg (MP) yrkar bifall.\n\n" + page.format(n=3) + "Per Ek (S) yrkar avslag.\n\n"
+           + page.format(n=4) + "Kommunfullmäktige beslutar att avslå motionen.\n")
+    c = clean_text(raw)
+    assert c.text.count("SAMMANTRÄDESPROTOKOLL") == 1  # its first appearance, opening the paper
+    assert "Justerandes sign" not in c.text
+    assert "Särskilt yttrande" in c.text and c.text.count("Sammanträdesdatum") == 1
+
+
 def test_a_paper_that_counts_its_pages_may_count_afresh_for_an_attached_part():
     """"2 (2)" then "1 (1)": the attached protocol counts its own pages; both counters are page lines, even one
     set between header lines without a blank line around it, and the text runs on across them."""
