@@ -264,6 +264,18 @@ def _dissent_actor(kind: str, who: str, body: str | None) -> str:
     return label
 
 
+def _reported_voices(text: str) -> list[tuple[int, int, str | None]]:
+    """A paragraph cut where a reported voice takes over ("… . Farsta stadsdelsnämnd ställer sig positiv …"):
+    (start, end, the voice its piece opens with, else None) per piece."""
+    cuts = [0] + [c.end() for c in _REPORT_STARTS.finditer(text)] + [len(text)]
+    pieces = []
+    for s0, s1 in zip(cuts, cuts[1:], strict=False):
+        piece = text[s0:s1].rstrip()
+        who = _REPORTED.match(piece)
+        pieces.append((s0, s0 + len(piece), who.group("inst") if who else None))
+    return pieces
+
+
 def _dissent_kind(section: str | None) -> str | None:
     """The kind of dissent a section heading announces: "Reservation", "§ 48 – Särskilt yttrande – § 48" -> its
     kind; None for other sections."""
@@ -478,12 +490,10 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             # the motion as the protocol sums it up, then the office that answered it: "… Motionären uppskattar …
             # Samhällsbyggnadsförvaltningen har yttrat sig över motionen. Förvaltningen bedömer …"
             actor = f"Motion av {m.group('who')}, i sammanfattning"
-            cuts = [0] + [c.end() for c in _REPORT_STARTS.finditer(text)] + [len(text)]
-            for s0, s1 in zip(cuts, cuts[1:], strict=False):
-                piece = text[s0:s1].rstrip()
-                if s0 and (reported := _REPORTED.match(piece)):
-                    actor = reported.group("inst")
-                out.append(Paragraph(a + s0, a + s0 + len(piece), section, actor, False))
+            for s0, s1, inst in _reported_voices(text):
+                if s0 and inst:
+                    actor = inst
+                out.append(Paragraph(a + s0, a + s1, section, actor, False))
             continue
         if item and (m := _PROPOSAL_OF_BODY.match(text)) and not _is_heading(text):
             actor = m.group("body")  # its proposal; the meeting's body, whose members speak next, stays
@@ -502,12 +512,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             continue
         if presenter and remiss_section and (_REPORTED.match(text) or _REPORT_STARTS.search(text)):
             # the föredragande reports what the remiss answers say: each voice's sentences under its name
-            cuts = [0] + [c.end() for c in _REPORT_STARTS.finditer(text)] + [len(text)]
-            for s0, s1 in zip(cuts, cuts[1:], strict=False):
-                piece = text[s0:s1].rstrip()
-                who = _REPORTED.match(piece)
-                label = f"{who.group('inst')}{REPORTED_BY}{presenter[0].lower()}{presenter[1:]})" if who else presenter
-                out.append(Paragraph(a + s0, a + s0 + len(piece), section, label, False))
+            for s0, s1, inst in _reported_voices(text):
+                label = f"{inst}{REPORTED_BY}{presenter[0].lower()}{presenter[1:]})" if inst else presenter
+                out.append(Paragraph(a + s0, a + s1, section, label, False))
             continue
         if m := _PRESENTER.match(text):
             presenter = f"Föredragande {m.group('role')} {m.group('name')}" + \
