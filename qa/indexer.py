@@ -136,8 +136,9 @@ def _read_skipped(index_dir: Path) -> dict[str, Any]:
     return marks if isinstance(marks, dict) else {}
 
 
-def _write_skipped(index_dir: Path, skipped: list[tuple[str, str]],
-                   stats: dict[str, os.stat_result | OSError]) -> None:
+def _write_skipped(index_dir: Path, skipped: list[tuple[str, str]], stats: dict[str, os.stat_result | OSError],
+                   before: dict[str, Any]) -> None:
+    """Note the files this run skipped; ``before`` is what the file held when the run began."""
     marks = {source: _skip_mark(stats[source]) for source, _ in skipped if source in stats}
     path = index_dir / SKIPPED_FILE
     for stale in index_dir.glob(f".{SKIPPED_FILE}.*"):  # a killed run's (the caller holds the write lock)
@@ -145,7 +146,7 @@ def _write_skipped(index_dir: Path, skipped: list[tuple[str, str]],
     if not marks:
         path.unlink(missing_ok=True)
         return
-    if marks == _read_skipped(index_dir):
+    if marks == before:
         return
     tmp = index_dir / f".{SKIPPED_FILE}.{os.getpid()}"
     tmp.write_text(json.dumps(marks, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -202,7 +203,8 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             except OSError as e:
                 stats[f.source] = e
         reembed_all = bool(old_manifest) and (old_manifest.get("model") != model_id or bool(changed) and not relex)
-        may_embed = _may_need_embedding(files, stats, old_manifest, reembed_all, _read_skipped(settings.index_dir))
+        skipped_before = _read_skipped(settings.index_dir)
+        may_embed = _may_need_embedding(files, stats, old_manifest, reembed_all, skipped_before)
         preload = _Preload(embedder_factory) if may_embed else None
         if old_manifest and old_manifest.get("model") != model_id:
             log(f"The index was built with the model {old_manifest.get('model')!r}; every passage is embedded "
@@ -277,7 +279,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
             if preload:
                 preload.wait()  # a touched file with the same content: the model was not needed after all
             report.unchanged = True
-            _write_skipped(settings.index_dir, report.skipped, stats)
+            _write_skipped(settings.index_dir, report.skipped, stats, skipped_before)
             report.passages = len(old.passages)
             report.seconds = time.monotonic() - t0
             return report
@@ -314,7 +316,7 @@ def build_index(settings: Settings, model_id: str, embedder_factory: Callable[[]
         manifest = {"model": embedder.model_id, "dim": embedder.dim, "settings": key,
                     "files": manifest_files, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_generation(settings.index_dir, manifest, passages, vectors, lexical)
-        _write_skipped(settings.index_dir, report.skipped, stats)
+        _write_skipped(settings.index_dir, report.skipped, stats, skipped_before)
         report.passages = len(passages)
         report.embedded_passages = len(to_embed)
         report.seconds = time.monotonic() - t0
