@@ -460,7 +460,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if should_abstain(evidence, words_checked=words_checked(rewritten, lang)):
         return refuse(None, evidence)
 
-    if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]]):
+    if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]], lang):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")

@@ -241,17 +241,49 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
     return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
 
 
-def lacks_quantity(question: str, best_sentences: list[str]) -> bool:
+def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -> bool:
     """A question about a sum ("vad kostar", "hur stor avgift", "vilken budget"), a share ("hur stor andel", "what
-    share") or a count ("hur många") whose best sentences hold no such number: the documents do not give it,
-    whatever else they say."""
+    share") or a count ("hur många") whose best sentences hold no such number — per the unit asked, when a rate is
+    asked ("per månad", "per barn"): the documents do not give it, whatever else they say."""
+    rate = _rate(question, lang)
+    best = [t for t in best_sentences if rate is None or rate.search(t)]
     if _ASKS_SHARE.search(question):
-        return not any(_SHARE.search(t) for t in best_sentences)
+        return not any(_SHARE.search(t) for t in best)
     if _ASKS_MONEY.search(question):
-        return not any(_MONEY.search(t) for t in best_sentences)
+        return not any(_MONEY.search(t) for t in best)
     if _ASKS_HOW_MANY.search(question):
-        return not any(_amount(t) for t in best_sentences)
+        return not any(_amount(t) for t in best)
     return False
+
+
+# a rate asked for: "per månad", "varje år", "om året", "i månaden", "årligen"; "a month", "each year", "annually" —
+# not "i år" or "i dag" (this year, today), nor "det årliga konventet" (an annual thing, asked its cost)
+_UNITS = {"år": "år|året|year", "månad": "månad|månaden|month", "vecka": "vecka|veckan|week", "dag": "dag|dagen|day"}
+_ASKS_RATE = re.compile(r"\b(?:per|varje|each|every|a|an)\s+(?P<unit>[a-zåäöé]+)|"
+                        r"\b(?:om|i)\s+(?P<definite>året|månaden|veckan|dagen)\b|"
+                        r"\b(?P<adverb>årligen|annually|yearly|monthly|weekly|daily)\b", re.IGNORECASE)
+_ADVERB_UNIT = {"årligen": "år", "annually": "år", "yearly": "år", "monthly": "månad", "weekly": "vecka",
+                "daily": "dag"}
+
+
+def _rate(question: str, lang: str) -> re.Pattern[str] | None:
+    """What a sentence must say for its number to be the rate a question asks for: "Vad kostar en plats per
+    månad?" is not answered by "72 miljoner kronor" (the whole cost) nor by a sum a year; "per barn" by "per barn".
+    None when the question asks for no rate, or for one per something English the glossary does not know."""
+    for m in _ASKS_RATE.finditer(question):
+        word = (m.group("unit") or m.group("definite") or m.group("adverb")).lower()
+        unit = _ADVERB_UNIT.get(word) or next((u for u, forms in _UNITS.items() if re.fullmatch(forms, word)), None)
+        if unit is not None:
+            forms = _UNITS[unit].split("|")[:2]
+            return re.compile(rf"(?:\b(?:per|varje|om|i|a|each|every)\s+|/\s*)(?:{'|'.join(forms)})\b|"
+                              rf"\b{unit}s?(?:lig\w*|avgift\w*|kostnad\w*|hyra\w*|lön\w*)", re.IGNORECASE)
+        if not m.group(0).lower().startswith("per ") or len(word) < 3:
+            continue
+        swedish = GLOSSARY.get(word) if lang != "sv" else word
+        if swedish:  # "per barn", "per meal" -> "per måltid"
+            stem = swedish.split()[0]
+            return re.compile(rf"\bper\s+{re.escape(stem[:max(3, len(stem) - 2)])}", re.IGNORECASE)
+    return None
 
 
 def lacks_time(question: str, best_sentences: list[str]) -> bool:

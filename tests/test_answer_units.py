@@ -219,6 +219,22 @@ def test_a_share_is_answered_by_a_percentage_or_a_fraction():
     assert not lacks_quantity("What share goes to welfare?", ["Hälften går till välfärd."])
 
 
+def test_a_rate_is_answered_only_by_a_number_per_that_unit():
+    from qa.questions import lacks_quantity
+
+    q = "Vad kostar en förskoleplats per månad för föräldrarna?"
+    assert lacks_quantity(q, ["En förskola med åtta avdelningar beräknas kosta cirka 72 miljoner kronor."])
+    assert not lacks_quantity(q, ["Avgiften är högst 1 688 kronor per månad."])
+    assert not lacks_quantity(q, ["Månadsavgiften är 1 688 kronor."])
+    en = "How much do residents pay per month for their food?"
+    assert lacks_quantity(en, ["Ombyggnaden kostar 3 miljoner kronor per boende."], "en")
+    assert not lacks_quantity(en, ["De boende betalar 4 200 kronor i månaden för maten."], "en")
+    assert not lacks_quantity("Hur stor friyta per barn blir det?", ["Friytan blir 25 kvadratmeter per barn."])
+    # an annual thing asked its cost asks for no rate; "i dag" is today
+    assert not lacks_quantity("Vad kostar det årliga konventet?", ["Konventet kostar 200 000 kronor."])
+    assert not lacks_quantity("Hur många kockar arbetar i centralköket i dag?", ["Där arbetar 12 kockar."])
+
+
 def test_swedish_names_in_english_questions():
     from qa.language import is_swedish_name
 
