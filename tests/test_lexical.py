@@ -38,6 +38,17 @@ def test_definite_forms_of_a_nouns_meet_the_noun():
     assert a.terms("redan") == ["redan"]  # short words are left alone
 
 
+def test_a_noun_ending_in_s_meets_its_inflected_forms():
+    """Snowball strips the -s of "gräns", "plats", "kurs" but keeps it in "gränsen", "platser", "kursen"."""
+    a = Analyzer()
+    for forms in (["gräns", "gränsen", "gränser"], ["plats", "platsen", "platserna"], ["kurs", "kursen"],
+                  ["åldersgräns", "åldersgränsen"], ["resurs", "resurser"]):
+        assert len({a.terms(w)[0] for w in forms}) == 1, forms
+    idx = BM25Index.build(["Lagen omfattar barn upp till 20 år enligt åldersgräns.", "Förskolan får en plats till."])
+    assert int(np.argmax(idx.scores("Vad gäller om åldersgränsen?"))) == 0
+    assert idx.scores("Hur många platser blir det?")[1] > 0
+
+
 def test_unknown_words_score_zero_and_stopwords_are_ignored():
     idx = BM25Index.build(DOCS)
     assert not idx.scores("tunnelbana Nacka").any()
