@@ -57,7 +57,7 @@ from qa.questions import (
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
 from qa.speakers import mentioned_speakers, silent_body, speaker_matches, unknown_speaker, voices
-from qa.structure import DISSENT_LABEL, is_voice_marker
+from qa.structure import DISSENT_LABEL, is_voice_marker, topic_of
 
 MAX_QUOTES = 3
 # a candidate sentence's score: its cosine to the question (min-max among the candidates), the share of the
@@ -386,7 +386,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         return refuse(None)
     # A sentence is scored with its speaker in front: "KSL ska vara en mötesplats" answers "vad ska KSL vara
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
-    texts = [f"{c.hit.passage.actor}: {c.text}" for c in cands]
+    # and with the numbered topic it stands under: "Enligt utredningen ska lagen omfatta barn och unga upp till 20 år"
+    # answers "Vad föreslår utredningen om åldersgränsen?" under "3. Målgrupp och åldersgräns"
+    texts = [f"{c.hit.passage.actor}" + (f" ({topic})" if (topic := topic_of(c.hit.passage.section)) else "")
+             + f": {c.text}" for c in cands]
     qvec = qa.embedder.encode_queries([rewritten])[0]
     svecs = sentence_encoder(qa.embedder)(texts)
     dense = svecs @ qvec

@@ -39,6 +39,17 @@ _LIST_ITEM = re.compile(r"\d{1,2}[.)]\s+[A-ZÅÄÖ]")
 # rows of a table laid out in columns ("Thomas Berg      S      Ja" of a vote list): one after another, each a line
 # of its own in its paragraph (the only single line break cleaned text has), one fact a row, never a run-on sentence;
 # a lone line with wide gaps (justified text) runs on as any line
+# a numbered title of a topic: "3. Målgrupp och åldersgräns", "1. En ny lag om förebyggande stöd (avsnitt 7)", "4.2
+# Finansiering" — a line of its own, however long, when a sentence starts below it; not a point ("1. att anta …")
+NUMBERED_TITLE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?!att\b)[A-ZÅÄÖ][^.!?;:()\d]{2,70}"
+                            r"(?:\([^()]{1,30}\))?\s*")
+TITLE_WORDS = 12  # words of a numbered title, its number included and a parenthesis not
+
+
+def is_numbered_title(line: str) -> bool:
+    """"3. Målgrupp och åldersgräns (avsnitt 7.4)": a numbered title (``NUMBERED_TITLE``) of at most TITLE_WORDS."""
+    return bool(NUMBERED_TITLE.fullmatch(line)) and len(re.sub(r"\(.*\)", "", line).split()) <= TITLE_WORDS
+
 _TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S")
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
@@ -232,6 +243,7 @@ def clean_text(
     blank_run = 0
     across_header = False
     prev: _Line | None = None  # previous content line in the current paragraph
+    prev_opened = False  # whether it opened the paragraph
 
     def end_paragraph() -> None:
         nonlocal para_start, prev
@@ -261,6 +273,8 @@ def clean_text(
             if short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical
                                             and not prev_c.endswith((",", "-")))):
                 new_paragraph = True
+            elif content[:1].isupper() and prev_opened and is_numbered_title(prev_c):
+                new_paragraph = True  # "1. En ny lag om förebyggande stöd till barn och unga" ⏎ "Utredningen …"
         if (pending_page is not None or across_header) and prev is not None and content[:1].islower() \
                 and not _SENTENCE_END.search(prev.content):
             new_paragraph = False  # a sentence running over a page break
@@ -274,6 +288,7 @@ def clean_text(
         if pending_page is not None:
             pages.append((out.length if not new_paragraph or para_start is None else para_start, pending_page))
             pending_page = None
+        prev_opened = new_paragraph  # whether the line just emitted opens its paragraph
         line_pos[i] = out.length
         row = not new_paragraph and prev is not None and bool(_TABLE_ROW.search(content) and
                                                                _TABLE_ROW.search(prev.content))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.cleaning import CleanText
+from qa.cleaning import CleanText, is_numbered_title
 
 PARTIES = {
     "S": "Socialdemokraterna", "M": "Moderaterna", "V": "Vänsterpartiet", "MP": "Miljöpartiet",
@@ -156,6 +156,7 @@ _DISSENT_HEADINGS = {"reservation": "Reservation", "reservationer": "Reservation
                      "särskilt yttrande": "Särskilt yttrande", "särskilda yttranden": "Särskilt yttrande"}
 _ATTACHMENT = re.compile(r"Bilag(?:a|or)(?: \d{1,2})?:?")
 # a paper within the paper: a tjänsteskrivelse attached to a protocol opens with its kind, then its issuer
+_NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s")
 _PAPER_MARK = re.compile(r"(?i:tjänsteskrivelse|tjänsteutlåtande)")
 # a written reservation's head names the parties alone: "Reservation / Moderaterna och Kristdemokraterna"
 _PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items() if code not in ("F!",)} | {
@@ -208,6 +209,23 @@ def is_voice_marker(sentence: str) -> bool:
     "Reservation anfördes av … enligt följande." — it says who speaks, not what they think."""
     text = sentence.strip()
     return bool(_PRESENTER.match(text) or _DISSENT.match(text) or _STATEMENT.match(text))
+
+
+def _is_topic(paras: list[str], k: int) -> bool:
+    """Whether paragraph ``k`` is a numbered topic heading within the part it stands in ("3. Målgrupp och
+    åldersgräns"): a short numbered title with prose before and after it, not more numbered lines (a list's items:
+    "1. Samrådsredogörelse daterad …", "2. Plankarta och planbeskrivning")."""
+    return is_numbered_title(paras[k]) and k + 1 < len(paras) and not _NUMBERED.match(paras[k + 1]) and \
+        not (k and _NUMBERED.match(paras[k - 1]))
+
+
+def topic_of(section: str | None) -> str | None:
+    """The numbered topic a section ends in, without its number: "Utredningens förslag i sammandrag – 3. Målgrupp
+    och åldersgräns (avsnitt 7.4)" -> "Målgrupp och åldersgräns"; None for a section that names no such topic."""
+    last = (section or "").rsplit(" – ", 1)[-1]
+    if not is_numbered_title(last):
+        return None
+    return re.sub(r"\s*\([^()]*\)\s*$", "", _NUMBERED.sub("", last, count=1)).strip() or None
 
 
 def _is_heading(text: str) -> bool:
@@ -431,8 +449,11 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     summarised: str | None = None  # an inquiry whose proposals the paper sums up, while the summary runs
     title_next = False  # the paragraph after a bare "§ 47" line may be its matter's title
     quoted = False  # the remissinstans's answer is quoted as its office wrote it, headings and all
+    topic_base: str | None = None  # the section a run of numbered topics stands in, and the latest topic's
+    topic_section: str | None = None
     out: list[Paragraph] = []
     paragraphs = clean.paragraphs
+    texts = [clean.text[a:b] for a, b in paragraphs]
 
     for k, (a, b) in enumerate(paragraphs):
         text = clean.text[a:b]
@@ -443,6 +464,14 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             # "§ 47 Dnr KS 2024/0187" / "Svar på interpellation om delade turer": the matter's title
             item = section = f"{item} {text}"
             item_titled = True
+            out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if _is_topic(texts, k):
+            # a numbered topic within the part it stands in; the voice goes on ("Utredningens förslag i sammandrag –
+            # 3. Målgrupp och åldersgräns")
+            base = topic_base if section is not None and section == topic_section else section
+            section = topic_section = f"{base} – {text}" if base else text
+            topic_base = base
             out.append(Paragraph(a, b, section, actor, True))
             continue
         if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(clean.text[slice(*paragraphs[k - 1])]) or \

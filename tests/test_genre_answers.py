@@ -91,6 +91,14 @@ def test_the_inquirys_proposal_is_quoted_as_the_inquirys_not_the_municipalitys(s
     assert "1 juli 2027" in ans.citations[0].quote
 
 
+def test_a_proposal_is_found_under_its_numbered_topic(statement):
+    """"3. Målgrupp och åldersgräns" heads the inquiry's sentence on the age limit, which does not itself say
+    "åldersgräns": the topic's words count for it."""
+    ans = answer_question(statement, "Vad föreslår utredningen om åldersgränsen?")
+    assert ans.citations[0].hit.passage.actor.startswith("Utredningen (SOU 2025:52)")
+    assert "upp till 20 år" in ans.citations[0].quote
+
+
 def test_what_the_board_decided_is_its_decision_with_its_points(statement):
     """"Kommunstyrelsen beslutar" over its numbered points is the decision, quoted with them; the procedure
     ("Beslutsgång") and the list of papers ("Beslutsunderlag") are no decision."""

@@ -714,3 +714,43 @@ def test_a_municipalitys_answer_to_a_state_inquiry():
         "Särskilt yttrande av Vänsterpartiet (V) i kommunstyrelsen"
     own = _actor_of(s, c, "avstyrker att taxan höjs")
     assert own.actor == "Åsby kommun (kommunstyrelsens yttrande till Infrastrukturdepartementet)"
+
+
+TOPICS = """Yttrande över betänkandet SOU 2026:14 Bättre kollektivtrafik
+
+Utredningens förslag i sammandrag
+
+1. En ny lag om kollektivtrafik för barn och unga i länet
+Utredningen föreslår en ny lag om kollektivtrafik.
+
+2. Åldersgräns
+Enligt utredningen ska lagen omfatta barn upp till 20 år.
+
+Kommunens synpunkter
+
+Kommunen anser att lagen bör gälla från 2030.
+
+Bilagor
+
+1. Samrådsredogörelse
+
+2. Plankarta och planbeskrivning
+
+Kommunen har fått handlingarna.
+"""
+
+
+def test_a_numbered_topic_heading_is_a_section_within_its_part():
+    """"2. Åldersgräns" over the inquiry's text is a heading within "Utredningens förslag i sammandrag", on a line
+    of its own however long, and the inquiry's voice goes on under it; a list of numbered items is text."""
+    c = clean_text(TOPICS)
+    s = analyse(c, TOPICS)
+    age = _actor_of(s, c, "upp till 20 år")
+    assert (age.section, age.actor) == ("Utredningens förslag i sammandrag – 2. Åldersgräns",
+                                        "Utredningen (SOU 2026:14), i sammandrag")
+    law = _actor_of(s, c, "en ny lag om kollektivtrafik.")
+    assert law.section == "Utredningens förslag i sammandrag – 1. En ny lag om kollektivtrafik för barn och unga " \
+        "i länet"
+    assert _actor_of(s, c, "bör gälla från 2030").section == "Kommunens synpunkter"
+    listed = _actor_of(s, c, "Plankarta och planbeskrivning")
+    assert not listed.heading and listed.section == "Bilagor"
