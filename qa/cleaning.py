@@ -50,7 +50,8 @@ def is_numbered_title(line: str) -> bool:
     """"3. Målgrupp och åldersgräns (avsnitt 7.4)": a numbered title (``NUMBERED_TITLE``) of at most TITLE_WORDS."""
     return bool(NUMBERED_TITLE.fullmatch(line)) and len(re.sub(r"\(.*\)", "", line).split()) <= TITLE_WORDS
 
-_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S")
+_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S|\S \| \S")
+_CELLS = re.compile(r"\S \| \S")  # a row of a table read from a .docx ("Mattias Rehn | SD | Nej")
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"')]$")
@@ -270,8 +271,10 @@ def clean_text(
             ends_sentence = bool(_SENTENCE_END.search(prev_c))
             short = len(prev_c) < 0.7 * typical
             opens = content[:1].isupper() or bool(_LIST_ITEM.match(content))
-            if short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical
-                                            and not prev_c.endswith((",", "-")))):
+            if _CELLS.search(prev_c) and _CELLS.search(content):
+                pass  # a table's rows, one after another, stay one paragraph
+            elif short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical
+                                              and not prev_c.endswith((",", "-")))):
                 new_paragraph = True
             elif content[:1].isupper() and prev_opened and is_numbered_title(prev_c):
                 new_paragraph = True  # "1. En ny lag om förebyggande stöd till barn och unga" ⏎ "Utredningen …"

@@ -43,6 +43,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".pdf", ".docx", 
 _MB = 1_000_000
 _BINARY_SNIFF_BYTES = 8192
 _CELL_SEPARATOR = " | "
+_MARKS = frozenset("xX✓✔×•●☒■")  # a table cell that only marks its column
 
 
 @dataclass(frozen=True)
@@ -391,7 +392,7 @@ def _read_docx(path: Path, data: bytes) -> RawDocument:
 
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = list(_docx_blocks(document.element.body))
+        blocks = list(_docx_body_blocks(document))
     except Exception as exc:  # zipfile/lxml/python-docx errors on damaged files
         raise UnreadableFile(
             path, f"not a readable Word .docx file ({_short(exc)}) — re-save it from Word as .docx"
@@ -404,22 +405,56 @@ def _read_docx(path: Path, data: bytes) -> RawDocument:
     return RawDocument(text=_normalise_newlines("\n\n".join(blocks)), page_starts=(), title=title, encoding=None)
 
 
+def _docx_body_blocks(document: Any) -> Iterator[str]:
+    """The body's blocks, each section's page header first where the section has one of its own: a paper's
+    header names what it is and whose ("TALLÅSA KOMMUN ⇥ TJÄNSTESKRIVELSE", "Barn- och
+    utbildningsförvaltningen ⇥ 2025-02-24 ⇥ Dnr BUN 2024/0318"), as it stands atop its first page. Footers
+    ("Justerandes signatur …", an address) are left out."""
+    headers = _docx_headers(document)
+    section = 0
+    if headers and headers[0]:
+        yield headers[0]
+    for child in document.element.body.iterchildren():
+        yield from _docx_child_blocks(child)
+        if child.tag == _w("p") and child.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+            section += 1  # the paragraph ends a section; the next one starts on a new page
+            if section < len(headers) and headers[section]:
+                yield headers[section]
+
+
+def _docx_headers(document: Any) -> list[str | None]:
+    """Each section's page header text, None where it repeats the previous section's or is empty."""
+    out: list[str | None] = []
+    try:
+        for sec in document.sections:
+            header = sec.first_page_header if sec.different_first_page_header_footer else sec.header
+            text = None if header.is_linked_to_previous else "\n\n".join(_docx_blocks(header._element))
+            out.append(text or None)
+    except Exception:  # noqa: BLE001 - a damaged header part only means no header text
+        return []
+    return out
+
+
 def _docx_blocks(container: Any) -> Iterator[str]:
-    """Text blocks of a body/cell/text box in document order: one per paragraph, one per table."""
+    """Text blocks of a body/cell/text box/header in document order: one per paragraph, one per table."""
     for child in container.iterchildren():
-        tag = child.tag
-        if tag == _w("p"):
-            text = _docx_paragraph_text(child)
-            if text.strip():
-                yield text
-            for box in _docx_text_boxes(child):
-                yield from _docx_blocks(box)
-        elif tag == _w("tbl"):
-            table = _docx_table_text(child)
-            if table:
-                yield table
-        elif tag in _DOCX_TRANSPARENT:
-            yield from _docx_blocks(child)
+        yield from _docx_child_blocks(child)
+
+
+def _docx_child_blocks(child: Any) -> Iterator[str]:
+    tag = child.tag
+    if tag == _w("p"):
+        text = _docx_paragraph_text(child)
+        if text.strip():
+            yield text
+        for box in _docx_text_boxes(child):
+            yield from _docx_blocks(box)
+    elif tag == _w("tbl"):
+        table = _docx_table_text(child)
+        if table:
+            yield table
+    elif tag in _DOCX_TRANSPARENT:
+        yield from _docx_blocks(child)
 
 
 def _docx_paragraph_text(p: Any) -> str:
@@ -471,21 +506,24 @@ def _docx_text_boxes(p: Any) -> Iterator[Any]:
 
 
 def _docx_table_text(tbl: Any) -> str:
-    """Each row on its own line, rows separated by blank lines (as HTML's <tr> blocks).
+    """The table as one block, each row on a line of its own.
 
     Non-empty cells are joined with " | "; a cell's own line breaks and whitespace runs become
-    single spaces. Merged cells appear once (Word stores their text only in the first cell).
+    single spaces. Merged cells appear once (Word stores their text only in the first cell). A cell
+    that only marks its column ("X", "✓") reads as the first row's heading of that column: in a vote list
+    "Ledamot | Parti | Ja | Nej | Avstår", the row "Mattias Rehn | SD | | X |" reads "Mattias Rehn | SD | Nej".
     """
-    rows: list[str] = []
+    grid: list[list[str]] = []
     for tr in _docx_children(tbl, _w("tr")):
-        cells = []
-        for tc in _docx_children(tr, _w("tc")):
-            cell = " ".join(" ".join(_docx_blocks(tc)).split())
-            if cell:
-                cells.append(cell)
-        if cells:
-            rows.append(_CELL_SEPARATOR.join(cells))
-    return "\n\n".join(rows)
+        grid.append([" ".join(" ".join(_docx_blocks(tc)).split()) for tc in _docx_children(tr, _w("tc"))])
+    header = grid[0] if len(grid) > 1 else []
+    rows: list[str] = []
+    for r, cells in enumerate(grid):
+        shown = [header[i] if r and cell in _MARKS and i < len(header) and header[i] else cell
+                 for i, cell in enumerate(cells)]
+        if any(shown):
+            rows.append(_CELL_SEPARATOR.join(cell for cell in shown if cell))
+    return "\n".join(rows)
 
 
 def _docx_children(el: Any, tag: str) -> Iterator[Any]:

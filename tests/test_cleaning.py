@@ -152,3 +152,16 @@ def test_a_tables_rows_are_lines_of_their_own():
                                       "Oskar Lindgren C Avstår"]
     start = c.text.index("Maria")
     assert raw[slice(*c.original_span(start, start + len("Maria Sandell")))] == "Maria Sandell"
+
+
+def test_a_word_tables_rows_stay_one_paragraph_a_row_to_a_line():
+    """A table read from a .docx ("Mattias Rehn | SD | Nej") is one paragraph of short rows, each a sentence,
+    however much shorter its rows are than the paper's lines."""
+    from qa.sentences import split_sentences
+
+    prose = "Nämnden godkänner följande voteringsproposition och ordföranden finner att nämnden har röstat klart."
+    raw = f"{prose}\n\nLedamot | Parti | Ja | Nej\nMattias Rehn | SD | Nej\nSofia Engström | V | Ja\n\n{prose}\n"
+    c = clean_text(raw)
+    table = next(c.text[a:b] for a, b in c.paragraphs if "Rehn" in c.text[a:b])
+    assert split_sentences(table) == ["Ledamot | Parti | Ja | Nej", "Mattias Rehn | SD | Nej",
+                                      "Sofia Engström | V | Ja"]

@@ -433,8 +433,8 @@ def test_docx_paragraphs_headings_and_tables_in_order(tmp_path: Path) -> None:
     assert doc.text == (
         "Kommunstyrelsen\n\n"
         "Första stycket med åäö.\n\n"
-        "Namn | Parti | Röst\n\n"
-        "Anna | Ja\n\n"
+        "Namn | Parti | Röst\n"
+        "Anna | Ja\n"
         "Sammanslagen\n\n"
         "Beslut\n\n"
         "Rad ett\nrad två\tefter tabb"
@@ -453,8 +453,44 @@ def test_docx_vertically_merged_cell_appears_once(tmp_path: Path) -> None:
     table.cell(0, 1).text = "Ja"
     table.cell(1, 1).text = "Nej"
     doc = read_file(write(tmp_path, "v.docx", _docx_bytes(d)))
-    assert doc.text == "Ordförande | Ja\n\nNej"
+    assert doc.text == "Ordförande | Ja\nNej"
     assert doc.title is None  # python-docx leaves the title empty
+
+
+def test_docx_vote_list_marks_read_as_their_column(tmp_path: Path) -> None:
+    """A vote list marks each member's vote with an X under "Ja", "Nej" or "Avstår": the row reads as the vote."""
+    import docx
+
+    d = docx.Document()
+    table = d.add_table(rows=3, cols=5)
+    for col, value in enumerate(["Ledamot", "Parti", "Ja", "Nej", "Avstår"]):
+        table.cell(0, col).text = value
+    for row, (name, party, col) in enumerate([("Mattias Rehn", "SD", 3), ("Sofia Engström", "V", 4)], start=1):
+        table.cell(row, 0).text, table.cell(row, 1).text, table.cell(row, col).text = name, party, "X"
+    doc = read_file(write(tmp_path, "votering.docx", _docx_bytes(d)))
+    assert doc.text == "Ledamot | Parti | Ja | Nej | Avstår\nMattias Rehn | SD | Nej\nSofia Engström | V | Avstår"
+
+
+def test_docx_page_header_opens_its_section(tmp_path: Path) -> None:
+    """A Word paper's page header says what it is and whose ("TJÄNSTESKRIVELSE", the förvaltning): it is read
+    where its section begins, once; a section that repeats the previous header adds nothing; footers are left."""
+    import docx
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "ÅSBY KOMMUN\tPROTOKOLL"
+    d.sections[0].footer.paragraphs[0].text = "Justerandes signatur"
+    d.add_paragraph("§ 12 Val av justerare")
+    second = d.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "ÅSBY KOMMUN\tTJÄNSTESKRIVELSE"
+    second.header.add_paragraph("Barn- och utbildningsförvaltningen")
+    d.add_paragraph("Sammanfattning")
+    third = d.add_section()  # its header is the second's
+    d.add_paragraph("Bilaga 2")
+    assert third.header.is_linked_to_previous
+    doc = read_file(write(tmp_path, "protokoll.docx", _docx_bytes(d)))
+    assert doc.text == ("ÅSBY KOMMUN\tPROTOKOLL\n\n§ 12 Val av justerare\n\nÅSBY KOMMUN\tTJÄNSTESKRIVELSE\n\n"
+                        "Barn- och utbildningsförvaltningen\n\nSammanfattning\n\nBilaga 2")
 
 
 def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path: Path) -> None:
