@@ -35,9 +35,12 @@ PARTIES = {
     "SD": "Sverigedemokraterna", "FI": "Feministiskt initiativ", "F!": "Feministiskt initiativ",
 }
 
+# a body whose meeting a paper records: "Kommunstyrelsen", "Byggnadsnämnden", "Barn- och utbildningsnämnden"
 _BODY = r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionstyrelsen|Regionfullmäktige|" \
-        r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|styrelsen|beredningen))"
-_INSTITUTION = r"[A-ZÅÄÖ][\wåäö-]*(?:kontoret|förvaltningen|nämnden|styrelsen|myndigheten|förbundet|inspektionen)"
+        r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|styrelsen|beredningen)|" \
+        r"[A-ZÅÄÖ][\wåäö]*-(?:, [a-zåäö]+-)* och [a-zåäö]+(?:nämnden|utskottet|styrelsen|beredningen))"
+_INSTITUTION = r"(?:[A-ZÅÄÖ][\wåäö]*-(?:, [a-zåäö]+-)* och [a-zåäö]+|[A-ZÅÄÖ][\wåäö-]*)" \
+               r"(?:kontoret|förvaltningen|nämnden|styrelsen|myndigheten|förbundet|inspektionen)"
 _BODY_ACTS = re.compile(rf"^(?P<body>{_BODY}) (?:föreslår|tillstyrker|avstyrker|beslutar|återremitterar|anser)\b")
 _PRESENTER = re.compile(
     r"^Föredragande (?P<role>borgarråd(?:et)?|kommunalråd(?:et)?|regionråd(?:et)?|ordförande(?:n)?)\s+"
@@ -58,7 +61,8 @@ _REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:n
                  r"[A-ZÅÄÖ][a-zåäö]+a (?:nämnden|förvaltningen))"  # "Tekniska förvaltningen"
 _REPORTED_VERB = r"(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|betonar|menar|" \
                  r"påpekar|bedömer|understryker|ser|ställer sig|delar|instämmer|stöder|avvisar|efterlyser|" \
-                 r"har yttrat sig)\b"
+                 r"har yttrat sig|har i (?:en |sin )?(?:tjänsteskrivelse|tjänsteutlåtande|yttrande)\b[^.]{0,40}? " \
+                 r"yttrat sig)\b"
 _REPORTED = re.compile(rf"^(?P<inst>{_REPORTED_NAME})\s+{_REPORTED_VERB}")
 # where the next reported voice takes over inside one paragraph: "Äldrenämnden anser … . Farsta stadsdelsnämnd
 # ställer sig positiv … . Bromma stadsdelsnämnd avstyrker motionen."
@@ -79,7 +83,7 @@ _NAME = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3}"
 # one member with a party, or several with theirs: "Peter Ahlgren och Lina Öberg (båda M)"
 _MEMBER = rf"{_NAME}(?:(?:, | och ){_NAME})* \((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{{1,3}}\)"
 _MEMBERS = rf"{_MEMBER}(?:(?:, | och | samt ){_MEMBER})*"
-_MOVES = re.compile(rf"(?P<who>{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P<act>yrkar|"
+_MOVES = re.compile(rf"(?P<who>{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P<act>yrkar|frågar|"
                     r"föreslår(?! i (?:en|sin) motion)|instämmer|reserverar sig|anmäler (?:en )?"
                     r"(?:skriftlig )?reservation|lämnar (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
                     r"(?:reservation|protokollsanteckning|särskil(?:t|da) yttrande)|antecknar|deltar inte|"
@@ -87,7 +91,13 @@ _MOVES = re.compile(rf"(?P<who>{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P
                     r"(?:anför|framhåller|menar|påpekar|betonar|understryker) att)\b")
 # members who join a motion: "Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att …"
 _JOINED_BY = re.compile(rf"\bmed instämmande av (?P<who>{_MEMBERS})")
-_MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern})")
+# an official who informs or answers in a protocol: "Förvaltningschef Helena Brodin informerar nämnden om följande.",
+# "Förvaltningschef Helena Brodin svarar att …"
+_OFFICIAL = rf"[A-ZÅÄÖ][a-zåäö]*(?:chef|chefen|direktör|direktören|ingenjör|samordnare|sekreterare|handläggare|" \
+            rf"utredare|rektor|strateg|controller) {_NAME}"
+_OFFICIAL_VERB = r" (?:informerar|svarar|redogör|föredrar|berättar|presenterar|besvarar)\b"
+_OFFICIAL_WORDS = re.compile(rf"(?P<who>{_OFFICIAL}){_OFFICIAL_VERB}")
+_MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern}|{_OFFICIAL}{_OFFICIAL_VERB})")
 _ROLE = r"(?:(?:Kommunalrådet|Borgarrådet|Regionrådet|Ordföranden|Ordförande) )?"
 _TURN = re.compile(rf"(?:(?:Replik|Anförande(?: \d+)?)\s+)?(?P<who>{_ROLE}{_NAME} \([A-ZÅÄÖ!]{{1,3}}\)):?")
 _GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?:(?:anför|framför)"
@@ -95,6 +105,10 @@ _GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS})(?:, [a-zåäö][^,.()]{{
                          r"\b[^.:”]*[.:]")
 # a member's motion as a protocol sums it up: "Jonas Öberg (MP) föreslår i en motion som kom in …"
 _MOTION_SUMMARY = re.compile(rf"^(?P<who>{_MEMBERS}) (?:föreslår|yrkar|vill) i (?:en|sin) motion\b")
+# a citizen's proposal as a protocol sums it up: "Linnea Bergkvist, Hästhagen, har i ett medborgarförslag …"
+_CITIZEN_PROPOSAL = re.compile(rf"^(?P<who>{_NAME})(?:, [A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+)?)?,? (?:har )?"
+                               r"(?:i (?:ett|sitt) medborgarförslag|lämnat ett medborgarförslag|föreslår i ett "
+                               r"medborgarförslag)\b")
 # a body's proposal as a protocol gives it, its heading run into it: "Kommunstyrelsens förslag till kommunfullmäktige
 # Kommunstyrelsen föreslår att …"
 _PROPOSAL_OF_BODY = re.compile(rf"^(?P<body>{_BODY})s förslag\b")
@@ -158,6 +172,7 @@ _ATTACHMENT = re.compile(r"Bilag(?:a|or)(?: \d{1,2})?:?")
 # a paper within the paper: a tjänsteskrivelse attached to a protocol opens with its kind, then its issuer
 _NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s")
 _PAPER_MARK = re.compile(r"(?i:tjänsteskrivelse|tjänsteutlåtande)")
+_PAPER_MARK_LINE = re.compile(r"(?<!\S)(?:TJÄNSTESKRIVELSE|TJÄNSTEUTLÅTANDE)(?!\S)")
 # a written reservation's head names the parties alone: "Reservation / Moderaterna och Kristdemokraterna"
 _PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items() if code not in ("F!",)} | {
     "liberalerna": "L", "folkpartiet liberalerna": "FP"}
@@ -231,8 +246,9 @@ def topic_of(section: str | None) -> str | None:
 def _is_heading(text: str) -> bool:
     if text.lower().rstrip(":") in KNOWN_HEADINGS:
         return True
-    if _META_LINE.match(text) or " - " in text or text.split()[0].lower() in {"samt", "och", "eller", "att"}:
-        return False
+    if _META_LINE.match(text) or " - " in text or text.split()[0].lower() in {"samt", "och", "eller", "att"} or \
+            " | " in text or re.search(r"…{2}|\.{4}", text):
+        return False  # nor a table's row ("Summa | 6 | 4 | 1") or a line for a signature ("Justerande ………… Namn")
     return (
         len(text) <= 60 and text[:1].isupper() and not re.search(r"[.,;]$", text) and len(text.split()) <= 6
         and not _SIGNATURE.match(text) and not text.isupper()
@@ -269,7 +285,7 @@ def _person_names(who: str) -> str:
 # the labels _dissent_actor makes, members' own words within a body: "Reservation av Moderaterna (M) … i
 # borgarrådsberedningen (…)", "Yrkande av Socialdemokraterna (S) i kommunstyrelsen (Anna Berg)"
 DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Särskilt yttrande|Ersättaryttrande|Protokollsanteckning|"
-                           r"Yrkande|Anförande|Interpellation|Interpellationssvar) av\b")
+                           r"Yrkande|Anförande|Interpellation|Interpellationssvar|Fråga) av\b")
 
 
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:
@@ -355,14 +371,16 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
     for s, e in zip(bounds, bounds[1:], strict=False):
         m = _MOVES.match(text, s)
         if m is None:
-            parts.append((s, e, None, False))
+            official = _OFFICIAL_WORDS.match(text, s)  # what the official says goes on ("… om följande.")
+            parts.append((s, e, official.group("who") if official else None, bool(official)))
             continue
         act, who = m.group("act"), m.group("who")
         kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else \
-            "Särskilt yttrande" if "yttrande" in act else "Anförande" if act.endswith(" att") else "Yrkande"
+            "Särskilt yttrande" if "yttrande" in act else "Anförande" if act.endswith(" att") else \
+            "Fråga" if act == "frågar" else "Yrkande"
         if joined := _JOINED_BY.search(text, m.end(), e):
             who += " och " + joined.group("who")
-        parts.append((s, e, _dissent_actor(kind, who, body), kind != "Yrkande"))
+        parts.append((s, e, _dissent_actor(kind, who, body), kind not in ("Yrkande", "Fråga")))
     return [(s, s + len(text[s:e].rstrip()), who, sticky) for s, e, who, sticky in parts]
 
 
@@ -479,14 +497,15 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 _TITLE_LINE.fullmatch(clean.text[slice(*paragraphs[k + 1])]):
             out.append(Paragraph(a, b, "Underskrift", actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
             continue
-        if _PAPER_MARK.fullmatch(text) and out and (
+        if out and (mark := _PAPER_MARK.fullmatch(text) or len(text) <= 80 and _PAPER_MARK_LINE.search(text)) and (
                 found := next((m.group(1) for a2, b2 in paragraphs[k + 1:k + 4]
                                if (m := ISSUER.match(clean.text[a2:b2]))), None)):
-            # "TJÄNSTESKRIVELSE / Kommunledningsförvaltningen 2024-04-08 …" after a protocol: the office's paper
+            # "TJÄNSTESKRIVELSE / Kommunledningsförvaltningen 2024-04-08 …" after a protocol: the office's paper (a
+            # Word file's page header: "TALLÅSA KOMMUN ⇥ TJÄNSTESKRIVELSE ⇥ Sida 1")
             doc_voice = actor = found
             protocol, item, presenter, part, respondent, remiss_section, proposal, quoted = \
                 False, None, None, None, None, None, False, False
-            section = text[:1] + text[1:].lower()
+            section = mark.group().strip().capitalize()
             out.append(Paragraph(a, b, section, actor, True))
             continue
         if not protocol and out and (m := _ITEM.match(text)) and (
@@ -521,6 +540,18 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             actor = f"Motion av {m.group('who')}, i sammanfattning"
             for s0, s1, inst in _reported_voices(text):
                 if s0 and inst:
+                    actor = inst
+                out.append(Paragraph(a + s0, a + s1, section, actor, False))
+            continue
+        if item and (m := _CITIZEN_PROPOSAL.match(text)):
+            # the citizen's proposal, this paragraph; an office answering it next speaks under its own name
+            out.append(Paragraph(a, b, section, f"Medborgarförslag av {m.group('who')}, i sammanfattning", False))
+            continue
+        if item and _REPORTED.match(text):
+            # "Barn- och utbildningsförvaltningen har i tjänsteskrivelse den 19 februari 2025 yttrat sig över
+            # förslaget. Förvaltningen …": the office, until the next heading
+            for s0, s1, inst in _reported_voices(text):
+                if inst:
                     actor = inst
                 out.append(Paragraph(a + s0, a + s1, section, actor, False))
             continue

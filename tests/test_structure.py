@@ -754,3 +754,76 @@ def test_a_numbered_topic_heading_is_a_section_within_its_part():
     assert _actor_of(s, c, "bör gälla från 2030").section == "Kommunens synpunkter"
     listed = _actor_of(s, c, "Plankarta och planbeskrivning")
     assert not listed.heading and listed.section == "Bilagor"
+
+
+NAMND = """TALLÅSA KOMMUN\tPROTOKOLL\tSida 1 (3)
+
+Barn- och utbildningsnämnden\tSammanträdesdatum 2025-03-18
+
+Plats och tid
+
+Kommunhuset, tisdagen den 18 mars 2025 kl. 18.00–21.40.
+
+Utses att justera
+
+Maria Lindblad (S)
+
+Sekreterare ……………………………… Malin Örtegren
+
+§ 13 Förvaltningschefens information
+
+Förvaltningschef Helena Brodin informerar nämnden om följande.
+
+Elevantal. Antalet elever var 2 946 den 15 oktober 2024.
+
+Beslut
+
+Barn- och utbildningsnämnden beslutar att lägga informationen till handlingarna.
+
+§ 14 Svar på medborgarförslag om skolskjuts
+
+Ärendebeskrivning
+
+Linnea Bergkvist, Hästhagen, har i ett medborgarförslag föreslagit att alla elever ska erbjudas skolskjuts.
+
+Barn- och utbildningsförvaltningen har i tjänsteskrivelse den 19 februari 2025 yttrat sig över förslaget. \
+Förvaltningen har mätt vägen.
+
+Förvaltningen föreslår därför skolskjuts för årskurs 1–3.
+
+§ 16 Anmälan av delegationsbeslut
+
+Överläggning
+
+Mattias Rehn (SD) frågar om skälen till de fyra avslagen. Förvaltningschef Helena Brodin svarar att tre gäller skolval.
+
+TALLÅSA KOMMUN\tTJÄNSTESKRIVELSE\tSida 1 (3)
+
+Barn- och utbildningsförvaltningen\t2025-02-24\tDnr BUN 2024/0318
+
+Bilaga 1 – Framtida skolorganisation
+
+Sammanfattning
+
+Förvaltningen föreslår att skolan avvecklas.
+"""
+
+
+def test_a_namnds_protocol_with_a_citizens_proposal_officials_and_an_attached_tjansteskrivelse():
+    """A nämnd named "X- och Ynämnden" keeps its protocol; a citizen's proposal as the protocol sums it up is the
+    citizen's; an office that "har i tjänsteskrivelse … yttrat sig" speaks on; an official informs and answers, a
+    member asks; the office's tjänsteskrivelse after its page header ("… TJÄNSTESKRIVELSE …") is the office's."""
+    c = clean_text(NAMND)
+    s = analyse(c, NAMND)
+    decided = _actor_of(s, c, "lägga informationen till handlingarna")
+    assert decided.actor == "Barn- och utbildningsnämnden" and decided.section.startswith("§ 13")
+    assert _actor_of(s, c, "Elevantal.").actor == "Förvaltningschef Helena Brodin"
+    assert _actor_of(s, c, "alla elever ska erbjudas").actor == "Medborgarförslag av Linnea Bergkvist, i sammanfattning"
+    assert _actor_of(s, c, "mätt vägen").actor == "Barn- och utbildningsförvaltningen"
+    assert _actor_of(s, c, "årskurs 1–3").actor == "Barn- och utbildningsförvaltningen"
+    assert _actor_of(s, c, "frågar om skälen").actor == \
+        "Fråga av Sverigedemokraterna (SD) i barn- och utbildningsnämnden (Mattias Rehn)"
+    assert _actor_of(s, c, "tre gäller skolval").actor == "Förvaltningschef Helena Brodin"
+    assert _actor_of(s, c, "skolan avvecklas").actor == "Barn- och utbildningsförvaltningen"
+    signature = _actor_of(s, c, "Malin Örtegren")
+    assert not signature.heading
