@@ -126,6 +126,9 @@ def word_terms(word: str, analyzer: Any) -> list[str]:
     -ing / -ning and such a noun's verb ("förhandla": förhandlingar, "styrning": styra), which Snowball keeps apart."""
     forms = [word, base] if (base := definite_base(word)) else [word]
     terms = [t for form in forms for t in analyzer.terms(form, query=True)]
+    # a stem Snowball would shorten again inside a compound: "resultatet" is resultat, "Omröstningsresultat" ends
+    # in result
+    terms += [t for stem in terms[:1] for t in analyzer.terms(stem, query=True) if stem and not is_affix(stem)]
     derived: list[str] = []
     for t in [t for t in terms if not is_affix(t)]:
         if t.endswith("ing"):

@@ -40,6 +40,7 @@ from qa.questions import (
     answer_type,
     asks_decision,
     asks_decision_taken,
+    asks_vote,
     asks_who_or_when,
     context_sentence,
     is_comparison,
@@ -320,6 +321,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     speakers = mentioned_speakers(expand_query(rewritten), voices(h.passage for h in pool))
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
+    people = _PERSON.findall(rewritten)
+    for person in people:  # and the best passages naming a person asked about (a vote list)
+        hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)
     if missing:
         return refuse(_nothing_from(lang, missing))
@@ -360,7 +364,6 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     cands: list[_Candidate] = []
     # the sentence handing the word to a voice answers who spoke and when, not what anyone thinks
     markers_answer = asks_who_or_when(rewritten)
-    people = _PERSON.findall(rewritten)
     for h in hits:
         spans = sentence_spans(h.passage.text)
         if h.passage.section == "Underskrift" and len(h.passage.text) <= 300 and len(spans) > 1:
@@ -395,7 +398,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     dense = svecs @ qvec
     cover = np.array([_coverage(analyzer, t, weights) for t in texts])
     prior = np.array([c.hit.score for c in cands])
-    match = np.array([1.0 if speakers and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
+    # how someone voted is recorded by the body (its vote list), not in the voter's own words
+    match = np.array([1.0 if speakers and not asks_vote(rewritten) and speaker_matches(speakers, c.hit.passage.actor)
+                      else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
@@ -457,7 +462,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                         coverage=float(cover[order[0]]),
                         passage_coverage=max(_coverage(analyzer, h.passage.index_text(), weights)
                                              for h in hits[:5]),
-                        rare_names=len(rare_known_names(rewritten, qa.index.lexical)),
+                        # a voice the question names and the documents hold ("the Sweden Democrats") is about them
+                        rare_names=len(rare_known_names(rewritten, qa.index.lexical)) + bool(speakers),
                         absent_words=len(absent_words(rewritten, qa.index.lexical, rows) if lang == "sv"
                                          else absent_terms(rewritten, qa.index.lexical, rows)))
     if should_abstain(evidence, words_checked=words_checked(rewritten, lang)):

@@ -51,6 +51,15 @@ _ASKS_MONEY = re.compile(
     r"(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
+# how someone voted: answered by a vote list's row ("Mattias Rehn | SD | Nej") or a sentence giving the votes
+_ASKS_VOTE = re.compile(r"\b(?:hur röstade|röstade \w+ (?:ja|nej)|how did .+ vote|did .+ vote|"
+                        r"voted?\b.*\b(?:for|against))\b", re.IGNORECASE)
+_VOTED = re.compile(r"\b(?:ja|nej|avstår|avstod|röstade|ja-röster|nej-röster|röster)\b", re.IGNORECASE)
+# the result of a vote: its counts ("Med 6 ja-röster mot 4 nej-röster …")
+_ASKS_VOTE_RESULT = re.compile(r"\b(?:(?:resultat\w*|utfall\w*) (?:av|i|från) (?:omröstning|votering)\w*|"
+                               r"(?:omröstnings|voterings)resultat\w*|hur (?:slutade|gick) (?:omröstningen|voteringen)|"
+                               r"result of the vote|how did the vote (?:go|end))", re.IGNORECASE)
+_VOTE_COUNT = re.compile(r"\b\d+ (?:ja|nej)(?:-röster)?\b|\b(?:ja|nej)-röster\b|\b\d+ röster\b", re.IGNORECASE)
 _ASKS_HOW_MANY = re.compile(r"\b(hur många|how many)\b", re.IGNORECASE)
 # a share of something ("Hur stor andel …?", "What share of the budget …?") is answered by a percentage or a fraction;
 # "What part does KSL play?" asks for no share
@@ -227,6 +236,10 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
         pattern = _DATE
     elif _ASKS_PARTY.search(question):
         pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
+    elif _ASKS_VOTE_RESULT.search(question):
+        pattern = _VOTE_COUNT
+    elif _ASKS_VOTE.search(question):
+        pattern = _VOTED
     elif _ASKS_COUNT.search(question):
         noun = _counted(question)
         return np.array([1.0 if _amount(t, noun) else 0.0 for t in texts])
@@ -239,6 +252,12 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
     else:
         return np.zeros(len(texts))
     return np.array([1.0 if pattern.search(t) else 0.0 for t in texts])
+
+
+def asks_vote(question: str) -> bool:
+    """"Hur röstade Mattias Rehn?", "How did the Left Party vote?": the vote list or the result answers, whoever's
+    own words name the person."""
+    return bool(_ASKS_VOTE.search(question))
 
 
 def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -> bool:

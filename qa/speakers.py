@@ -37,6 +37,10 @@ _DISSENT = re.compile(r"\b(reservant\w*|reservation\w*|reserver\w* sig|reserved|
                       r"(?:special|separate) statement|protocol note)\b", re.IGNORECASE)
 _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommunalrådet|commissioner|mayor)\b",
                         re.IGNORECASE)
+# an official asked by role ("Vad svarade förvaltningschefen?"): the voice whose label opens with that role
+# ("Förvaltningschef Helena Brodin", in a protocol)
+_OFFICIAL_ROLE = re.compile(r"\b(förvaltningschef|kommundirektör|stadsdirektör|trafikingenjör|skolskjutssamordnare|"
+                            r"samordnare|utredare|rektor|nämndsekreterare|controller)(?:en|n)?\b", re.IGNORECASE)
 _MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
 # "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?"), or its staff:
@@ -118,6 +122,10 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
     if bare and len(offices) == 1 and not any(s.label in offices for s in found):
         office = offices.pop()
         found.append(Speaker(office, (office,), body=True))
+    for m in _OFFICIAL_ROLE.finditer(named_in):
+        role = m.group(1).lower()
+        if any(a.lower().startswith(role + " ") for a in actors) and role not in {s.label for s in found}:
+            found.append(Speaker(role, (role,)))
     for sp in [*_named_voices(q, actors, found), *_named_respondents(q, actors, found)]:
         if sp.label not in {s.label for s in found}:
             found.append(sp)

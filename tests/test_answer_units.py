@@ -436,3 +436,21 @@ def test_the_genres_other_dissents_in_english_and_a_partys_name_is_no_subject():
     actors = ["Särskilt yttrande av Vänsterpartiet (V) i byggnadsnämnden (Elin Sandvik)"]
     dissenters = mentioned_speakers("Vad står i det särskilda yttrandet?", actors)
     assert any(speaker_matches([s], actors[0]) for s in dissenters)
+
+
+def test_an_official_asked_by_role_is_the_voice_so_labelled():
+    from qa.speakers import mentioned_speakers, speaker_matches
+
+    actors = ["Barn- och utbildningsnämnden", "Förvaltningschef Helena Brodin"]
+    found = mentioned_speakers("Vad svarade förvaltningschefen om förskolan?", actors)
+    assert speaker_matches(found, "Förvaltningschef Helena Brodin")
+    assert not speaker_matches(found, "Barn- och utbildningsnämnden")
+
+
+def test_a_word_is_used_where_a_compound_ends_in_its_shorter_stem():
+    """"resultatet" stems to resultat, "Omröstningsresultat" to …result: the documents do use the word."""
+    from qa.abstention import word_terms
+    from qa.lexical import Analyzer
+
+    a = Analyzer()
+    assert set(word_terms("resultatet", a)) & set(a.terms("Omröstningsresultat"))

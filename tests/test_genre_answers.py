@@ -146,3 +146,57 @@ def test_a_members_vote_is_quoted_from_the_vote_list(tmp_path):
     (tmp_path / "work").mkdir()
     ans = answer_question(_indexed(paper, tmp_path / "work"), "Hur röstade Oskar Lindgren?")
     assert ans.citations[0].quote == "Oskar Lindgren C Avstår"
+
+
+VOTE = """BARN- OCH UTBILDNINGSNÄMNDEN\tPROTOKOLL
+
+Barn- och utbildningsnämnden\tSammanträdesdatum 2025-03-18
+
+§ 15 Framtida skolorganisation
+
+Yrkanden
+
+Mattias Rehn (SD) yrkar att ärendet återremitteras till förvaltningen.
+
+Sofia Engström (V) yrkar avslag på förvaltningens förslag.
+
+Omröstning
+
+Nämnden godkänner följande voteringsproposition: Den som vill bifalla ordförandens yrkande röstar ja.
+
+Voteringslista
+
+Ledamot | Parti | Ja | Nej | Avstår
+Cecilia Åkerlund | M | Ja
+Mattias Rehn | SD | Nej
+Sofia Engström | V | Avstår
+
+Omröstningsresultat
+
+Med 6 ja-röster mot 4 nej-röster beslutar nämnden enligt ordförandens yrkande.
+
+Reservationer
+
+Mattias Rehn (SD) reserverar sig mot beslutet och anför följande.
+
+Sverigedemokraterna menar att barnen inte har fått komma till tals.
+"""
+
+
+@pytest.fixture(scope="module")
+def votes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("votes-src")
+    (folder / "protokoll.txt").write_text(VOTE, encoding="utf-8")
+    return _indexed(folder, tmp_path_factory.mktemp("votes"))
+
+
+def test_how_a_member_voted_is_the_vote_lists_row_not_the_members_own_words(votes):
+    ans = answer_question(votes, "Hur röstade Mattias Rehn?")
+    assert ans.citations[0].quote == "Mattias Rehn | SD | Nej"
+    ans = answer_question(votes, "Vad blev resultatet av omröstningen?")
+    assert "6 ja-röster mot 4 nej-röster" in ans.citations[0].quote
+
+
+def test_a_party_the_question_names_in_english_is_what_it_is_about(votes):
+    ans = answer_question(votes, "What did the Sweden Democrats want?")
+    assert not ans.abstained and "Sverigedemokraterna (SD)" in ans.citations[0].hit.passage.actor
