@@ -260,7 +260,8 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: b
 # a person named in a question: a first name and a surname ("Oskar Lindgren", "Per-Olof Nyström")
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)? [A-ZÅÄÖ][a-zåäöé]+\b")
 # the part of a paper that records or proposes a decision, not the procedure or the papers it rests on
-_DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag)", re.IGNORECASE)
+# where a decision is recorded; not how it was reached, on what papers, or to whom it is sent ("Beslutet skickas till")
+_DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag|et skickas|et expedieras|et sänds)", re.IGNORECASE)
 
 
 def _records_decision(passage: Passage) -> bool:
@@ -324,6 +325,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     people = _PERSON.findall(rewritten)
     for person in people:  # and the best passages naming a person asked about (a vote list)
         hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
+    if asks_decision(rewritten):  # and, for a decision, the best passages recording one
+        hits += [h for h in pool if _records_decision(h.passage) and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)
     if missing:
         return refuse(_nothing_from(lang, missing))
@@ -407,11 +410,15 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # beslut"), whatever else mentions the matter
     decided = np.array([1.0 if _records_decision(c.hit.passage) else 0.0 for c in cands]) if asks_decision(rewritten) \
         else np.zeros(len(cands))
+    typed = np.maximum(answer_type(rewritten, texts), decided)
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
-              + w["answer_type"] * np.maximum(answer_type(rewritten, texts), decided))
+              + w["answer_type"] * typed)
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
+    # whether the documents give the number asked is judged on the sentences closest to the question, not on those
+    # that hold a number of the kind asked wherever it stands
+    relevant = np.argsort(-(scores - w["answer_type"] * typed), kind="stable")
 
     # Among many documents every word stands somewhere; what counts is the documents the answer would quote: those
     # that contain every name and party the question uses ("Lotta Edholm", "KSL", "Liberalerna" as FP; in an English
@@ -432,6 +439,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if not comparison:
         own = np.array([c.hit.passage.source in answering for c in cands])
         order = order[own[order]] if own.any() else order
+        relevant = relevant[own[relevant]] if own.any() else relevant
     best = cands[int(order[0])]
     # the words of the question are looked up where the answer is drawn from: the answering documents together
     rows = np.unique(np.concatenate([qa.index.rows_of(src) for src in answering | {best.hit.passage.source}]))
@@ -469,7 +477,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if should_abstain(evidence, words_checked=words_checked(rewritten, lang)):
         return refuse(None, evidence)
 
-    if lacks_quantity(rewritten, [texts[int(j)] for j in order[:QUANTITY_SENTENCES]], lang):
+    if lacks_quantity(rewritten, [texts[int(j)] for j in relevant[:QUANTITY_SENTENCES]], lang):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")

@@ -220,6 +220,17 @@ GLOSSARY: dict[str, str] = {
     **{w: "avstår" for w in ("abstain", "abstained", "abstaining")},
     "preschool": "förskola förskolan",
     "preschools": "förskolor förskola",
+    # a nämnd's protocol: who withdrew, who checks the minutes, what was decided under delegation
+    **{w: "jäv" for w in ("conflict of interest", "conflicts of interest", "disqualified", "disqualification",
+                          "recused", "recuse", "recusal", "bias")},
+    **{w: "medborgarförslag medborgarförslaget" for w in ("citizen proposal", "citizen's proposal",
+                                                           "citizens' proposal", "citizen initiative")},
+    **{w: "justerare justera" for w in ("adjuster", "adjusters", "verify the minutes", "checked the minutes",
+                                          "check the minutes")},
+    **{w: "delegationsbeslut" for w in ("delegated decisions", "delegation decisions", "delegated decision")},
+    **{w: "skolskjuts" for w in ("school transport", "school bus", "school buses", "school transportation")},
+    **{w: "ajournering ajourneras" for w in ("adjourned", "adjournment", "recess")},
+    "head of administration": "förvaltningschef förvaltningschefen",
 }
 # Words of the genre whose documents use another form: the people who made a reservation are "reservanterna"
 # in questions but the text says "Reservation anfördes av …".

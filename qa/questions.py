@@ -181,7 +181,10 @@ def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
     masked = _NOT_AMOUNT.sub(blank, _DATE.sub(blank, text))
     stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
     for m in _AMOUNT.finditer(masked):
-        if stem is None or any(w.startswith(stem) for w in text[m.end():m.end() + 60].lower().split()[:3]):
+        after = text[m.end():m.end() + 60].lower().split()
+        # "52 av de 78 eleverna": the first number counts them
+        window = after[:5] if after[:1] == ["av"] else after[:3]
+        if stem is None or any(w.startswith(stem) for w in window):
             return m.start(), m.start() + len(m.group().rstrip())
     return None
 
@@ -236,6 +239,8 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
         pattern = _DATE
     elif _ASKS_PARTY.search(question):
         pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
+    elif _ASKS_MONEY.search(question):  # a sum: "Vad kostar skolskjutsen per år?"
+        pattern = _MONEY
     elif _ASKS_VOTE_RESULT.search(question):
         pattern = _VOTE_COUNT
     elif _ASKS_VOTE.search(question):

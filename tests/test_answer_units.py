@@ -454,3 +454,28 @@ def test_a_word_is_used_where_a_compound_ends_in_its_shorter_stem():
 
     a = Analyzer()
     assert set(word_terms("resultatet", a)) & set(a.terms("Omröstningsresultat"))
+
+
+def test_a_count_of_a_part_is_the_first_number():
+    from qa.questions import lead_fact
+
+    q = "Hur många elever får rätt till skolskjuts?"
+    assert lead_fact(q, "Förvaltningen beräknar att 52 av de 78 eleverna kommer att ha rätt till skolskjuts.",
+                     "sv") == "52"
+
+
+def test_a_sum_asked_for_ranks_the_sentences_holding_one():
+    from qa.questions import answer_type
+
+    q = "Vad kostar skolskjutsen för Kvarnbacken per år?"
+    texts = ["Skolskjutsen ska planeras så att ingen elev reser längre än 45 minuter.",
+             "De ökade kostnaderna för skolskjuts beräknas till 650 000 kronor per år."]
+    assert list(answer_type(q, texts)) == [0.0, 1.0]
+
+
+def test_protocol_words_in_english_meet_their_swedish():
+    from qa.language import in_swedish_terms
+
+    assert "jäv" in in_swedish_terms("Who declared a conflict of interest?")
+    assert "medborgarförslag" in in_swedish_terms("What did the citizen proposal ask for?")
+    assert "skolskjuts" in in_swedish_terms("Who gets school transport?")

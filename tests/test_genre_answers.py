@@ -175,11 +175,21 @@ Omröstningsresultat
 
 Med 6 ja-röster mot 4 nej-röster beslutar nämnden enligt ordförandens yrkande.
 
+Beslut
+
+Barn- och utbildningsnämnden beslutar
+
+1. att Kvarnbackens skola avvecklas som skolenhet vid vårterminens slut 2026.
+
 Reservationer
 
 Mattias Rehn (SD) reserverar sig mot beslutet och anför följande.
 
 Sverigedemokraterna menar att barnen inte har fått komma till tals.
+
+Beslutet skickas till
+
+Kommunstyrelsen; Rektor för Kvarnbackens skola; Skolskjutssamordnaren
 """
 
 
@@ -200,3 +210,26 @@ def test_how_a_member_voted_is_the_vote_lists_row_not_the_members_own_words(vote
 def test_a_party_the_question_names_in_english_is_what_it_is_about(votes):
     ans = answer_question(votes, "What did the Sweden Democrats want?")
     assert not ans.abstained and "Sverigedemokraterna (SD)" in ans.citations[0].hit.passage.actor
+
+
+NAMND = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "namnd" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def namnd(tmp_path_factory):
+    """A nämnd's protocol as a Word file: tables, page headers, §§ and the office's attached tjänsteskrivelse."""
+    return _indexed(NAMND, tmp_path_factory.mktemp("namnd"))
+
+
+def test_what_was_decided_is_the_decision_not_those_it_is_sent_to(namnd):
+    """The decision's points answer, in English too, though the parties' yrkanden name the school more often;
+    "Beslutet skickas till" lists who receives the decision and decides nothing."""
+    for q in ("What did the committee decide about Kvarnbacken school?", "Vad beslutade nämnden om Kvarnbackens skola?"):
+        ans = answer_question(namnd, q)
+        assert "avvecklas som skolenhet" in _quotes(ans), q
+        assert not any(c.hit.passage.section.endswith("Beslutet skickas till") for c in ans.citations)
+
+
+def test_a_vote_in_a_word_table_is_quoted_as_its_row(namnd):
+    ans = answer_question(namnd, "Hur röstade Mattias Rehn?")
+    assert ans.citations[0].quote == "Mattias Rehn | SD | Nej"
