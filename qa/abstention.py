@@ -128,7 +128,7 @@ def word_terms(word: str, analyzer: Any) -> list[str]:
     terms = [t for form in forms for t in analyzer.terms(form, query=True)]
     # a stem Snowball would shorten again inside a compound: "resultatet" is resultat, "Omröstningsresultat" ends
     # in result
-    terms += [t for stem in terms[:1] for t in analyzer.terms(stem, query=True) if stem and not is_affix(stem)]
+    terms += analyzer.terms(terms[0], query=True) if terms else []
     derived: list[str] = []
     for t in [t for t in terms if not is_affix(t)]:
         if t.endswith("ing"):

@@ -50,8 +50,8 @@ def is_numbered_title(line: str) -> bool:
     """"3. Målgrupp och åldersgräns (avsnitt 7.4)": a numbered title (``NUMBERED_TITLE``) of at most TITLE_WORDS."""
     return bool(NUMBERED_TITLE.fullmatch(line)) and len(re.sub(r"\(.*\)", "", line).split()) <= TITLE_WORDS
 
-_TABLE_ROW = re.compile(r"\S {3,}\S.* {3,}\S|\S \| \S")
 _CELLS = re.compile(r"\S \| \S")  # a row of a table read from a .docx ("Mattias Rehn | SD | Nej")
+_TABLE_ROW = re.compile(rf"\S {{3,}}\S.* {{3,}}\S|{_CELLS.pattern}")  # or laid out in columns
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"')]$")

@@ -474,7 +474,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     texts = [clean.text[a:b] for a, b in paragraphs]
 
     for k, (a, b) in enumerate(paragraphs):
-        text = clean.text[a:b]
+        text = texts[k]
         heading = False
         titled, title_next = title_next, False
         if titled and len(text) <= 160 and not re.search(r"[.:;,]$", text) and text[:1].isupper() and \
