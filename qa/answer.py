@@ -325,7 +325,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     people = _PERSON.findall(rewritten)
     for person in people:  # and the best passages naming a person asked about (a vote list)
         hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
-    if asks_decision(rewritten):  # and, for a decision, the best passages recording one
+    decision = asks_decision(rewritten)
+    if decision:  # and, for a decision, the best passages recording one
         hits += [h for h in pool if _records_decision(h.passage) and h not in hits][:2]
     missing = unknown_speaker(speakers, qa.index.passages)
     if missing:
@@ -402,13 +403,13 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     cover = np.array([_coverage(analyzer, t, weights) for t in texts])
     prior = np.array([c.hit.score for c in cands])
     # how someone voted is recorded by the body (its vote list), not in the voter's own words
-    match = np.array([1.0 if speakers and not asks_vote(rewritten) and speaker_matches(speakers, c.hit.passage.actor)
-                      else 0.0 for c in cands])
+    voices_count = bool(speakers) and not asks_vote(rewritten)
+    match = np.array([1.0 if voices_count and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
     # beslut"), whatever else mentions the matter
-    decided = np.array([1.0 if _records_decision(c.hit.passage) else 0.0 for c in cands]) if asks_decision(rewritten) \
+    decided = np.array([1.0 if _records_decision(c.hit.passage) else 0.0 for c in cands]) if decision \
         else np.zeros(len(cands))
     typed = np.maximum(answer_type(rewritten, texts), decided)
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match

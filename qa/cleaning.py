@@ -36,9 +36,6 @@ _WORD = re.compile(r"\S+")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
 # lead-in ("Utredaren skall ⏎ - utgå ifrån …")
 _LIST_ITEM = re.compile(r"\d{1,2}[.)]\s+[A-ZÅÄÖ]")
-# rows of a table laid out in columns ("Thomas Berg      S      Ja" of a vote list): one after another, each a line
-# of its own in its paragraph (the only single line break cleaned text has), one fact a row, never a run-on sentence;
-# a lone line with wide gaps (justified text) runs on as any line
 # a numbered title of a topic: "3. Målgrupp och åldersgräns", "1. En ny lag om förebyggande stöd (avsnitt 7)", "4.2
 # Finansiering" — a line of its own, however long, when a sentence starts below it; not a point ("1. att anta …")
 NUMBERED_TITLE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?!att\b)[A-ZÅÄÖ][^.!?;:()\d]{2,70}"
@@ -50,8 +47,12 @@ def is_numbered_title(line: str) -> bool:
     """"3. Målgrupp och åldersgräns (avsnitt 7.4)": a numbered title (``NUMBERED_TITLE``) of at most TITLE_WORDS."""
     return bool(NUMBERED_TITLE.fullmatch(line)) and len(re.sub(r"\(.*\)", "", line).split()) <= TITLE_WORDS
 
-_CELLS = re.compile(r"\S \| \S")  # a row of a table read from a .docx ("Mattias Rehn | SD | Nej")
-_TABLE_ROW = re.compile(rf"\S {{3,}}\S.* {{3,}}\S|{_CELLS.pattern}")  # or laid out in columns
+
+# rows of a table laid out in columns ("Thomas Berg      S      Ja" of a vote list) or read from a .docx ("Mattias
+# Rehn | SD | Nej"): one after another, each a line of its own in its paragraph (the only single line break cleaned
+# text has), one fact a row, never a run-on sentence; a lone line with wide gaps (justified text) runs on as any line
+_CELLS = re.compile(r"\S \| \S")
+_TABLE_ROW = re.compile(rf"\S {{3,}}\S.* {{3,}}\S|{_CELLS.pattern}")
 # Characters cleaning drops inside words: soft hyphen, zero-width space, word joiner, BOM.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _SENTENCE_END = re.compile(r"[.!?:;”\"')]$")
