@@ -367,6 +367,8 @@ def _pdf_title(reader: Any) -> str | None:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Where Word's layout began a page, while the text is read; U+FFFF cannot occur in a .docx (XML 1.0 excludes it).
+_PAGE_MARK = "\uffff"
 
 
 def _w(tag: str) -> str:
@@ -402,7 +404,26 @@ def _read_docx(path: Path, data: bytes) -> RawDocument:
         title = (document.core_properties.title or "").strip() or None
     except Exception:  # noqa: BLE001 - broken core properties just mean no title
         title = None
-    return RawDocument(text=_normalise_newlines("\n\n".join(blocks)), page_starts=(), title=title, encoding=None)
+    text, page_starts = _docx_pages(_normalise_newlines("\n\n".join(blocks)))
+    return RawDocument(text=text, page_starts=page_starts, title=title, encoding=None)
+
+
+def _docx_pages(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The text without its page marks, and where each page starts.
+
+    Word records where its pages began when it last laid the document out (``w:lastRenderedPageBreak``); a file
+    saved by Word so carries its printed pages, and a citation can name one. A file without those marks (written
+    by another program) has no pages: a hard page break alone does not tell where the pages before it broke.
+    """
+    if _PAGE_MARK not in marked:
+        return marked, ()
+    pieces = marked.split(_PAGE_MARK)
+    starts: dict[int, int] = {0: 1}
+    offset = 0
+    for number, piece in enumerate(pieces[:-1], start=2):
+        offset += len(piece)
+        starts[offset] = number  # a page left empty shares its offset with the next: the later one stays
+    return "".join(pieces), tuple((o, n) for o, n in starts.items())
 
 
 def _docx_body_blocks(document: Any) -> Iterator[str]:
@@ -414,12 +435,23 @@ def _docx_body_blocks(document: Any) -> Iterator[str]:
     section = 0
     if headers and headers[0]:
         yield headers[0]
+    waiting: str | None = None  # a section's header, held until its first block says whether a page starts there
     for child in document.element.body.iterchildren():
-        yield from _docx_child_blocks(child)
+        for block in _docx_child_blocks(child):
+            if waiting is not None:
+                if block.startswith(_PAGE_MARK):  # the page starts with its header, not after it
+                    waiting, block = _PAGE_MARK + waiting, block[len(_PAGE_MARK):]
+                yield waiting
+                waiting = None
+            if block.strip():
+                yield block
         if child.tag == _w("p") and child.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
             section += 1  # the paragraph ends a section; the next one starts on a new page
-            if section < len(headers) and headers[section]:
-                yield headers[section]
+            if waiting is not None:
+                yield waiting
+            waiting = headers[section] if section < len(headers) and headers[section] else None
+    if waiting is not None:
+        yield waiting
 
 
 def _docx_headers(document: Any) -> list[str | None]:
@@ -487,6 +519,8 @@ def _docx_run_text(r: Any) -> Iterator[str]:
             yield "\n"
         elif tag == _w("noBreakHyphen"):
             yield "-"
+        elif tag == _w("lastRenderedPageBreak"):
+            yield _PAGE_MARK
         # instrText (field codes), delText, drawings/text boxes (handled separately): no text here
 
 
@@ -519,7 +553,8 @@ def _docx_table_text(tbl: Any) -> str:
     header = grid[0] if len(grid) > 1 else []
     rows: list[str] = []
     for r, cells in enumerate(grid):
-        shown = [header[i] if r and cell in _MARKS and i < len(header) and header[i] else cell
+        shown = [_PAGE_MARK * cell.count(_PAGE_MARK) + header[i]
+                 if r and cell.replace(_PAGE_MARK, "") in _MARKS and i < len(header) and header[i] else cell
                  for i, cell in enumerate(cells)]
         if any(shown):
             rows.append(_CELL_SEPARATOR.join(cell for cell in shown if cell))

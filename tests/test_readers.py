@@ -493,6 +493,59 @@ def test_docx_page_header_opens_its_section(tmp_path: Path) -> None:
                         "Barn- och utbildningsförvaltningen\n\nSammanfattning\n\nBilaga 2")
 
 
+def _docx_laid_out_by_word() -> object:
+    """A protocol as Word saves it: a page began before "§ 13" and inside the reservation's second sentence (Word
+    marks where it laid pages out); the tjänsteskrivelse is a section of its own, its header atop its page."""
+    import docx
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "ÅSBY KOMMUN\tPROTOKOLL"
+    d.add_paragraph("§ 12 Val av justerare")
+    _append_xml(d, f"<w:p {_W_NS}><w:r><w:lastRenderedPageBreak/><w:t>§ 13 Skolskjuts</w:t></w:r></w:p>")
+    _append_xml(d, (f"<w:p {_W_NS}><w:r><w:t xml:space=\"preserve\">Vi reserverar oss. Skolskjutsen </w:t>"
+                    "<w:lastRenderedPageBreak/><w:t>ska vara kvar.</w:t></w:r></w:p>"))
+    second = d.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "ÅSBY KOMMUN\tTJÄNSTESKRIVELSE"
+    _append_xml(d, f"<w:p {_W_NS}><w:r><w:lastRenderedPageBreak/><w:t>Sammanfattning</w:t></w:r></w:p>")
+    return d
+
+
+def test_docx_pages_where_word_laid_them_out(tmp_path: Path) -> None:
+    """A file Word saved knows its printed pages (``w:lastRenderedPageBreak``), so a citation can name the page; a
+    page begun by a new section starts with that section's header."""
+    doc = read_file(write(tmp_path, "protokoll.docx", _docx_bytes(_docx_laid_out_by_word())))
+    assert "\uffff" not in doc.text
+    pages = [(doc.text[o:o + 12], n) for o, n in doc.page_starts]
+    assert pages == [("ÅSBY KOMMUN\t", 1), ("§ 13 Skolskj", 2), ("ska vara kva", 3), ("ÅSBY KOMMUN\t", 4)]
+    assert doc.text[doc.page_starts[3][0]:].startswith("ÅSBY KOMMUN\tTJÄNSTESKRIVELSE\n\nSammanfattning")
+
+
+def test_docx_pages_reach_the_passages(tmp_path: Path) -> None:
+    from qa.ingest import document_passages
+
+    d = _docx_laid_out_by_word()
+    filler = "Nämnden har under året följt upp verksamheten och lämnat sina synpunkter i ärendet. " * 6
+    for paragraph in d.paragraphs:
+        if paragraph.text.startswith(("§ 12", "Sammanfattning")):
+            paragraph.add_run(". " + filler)
+    doc = read_file(write(tmp_path, "protokoll.docx", _docx_bytes(d)))
+    passages = document_passages(doc, "protokoll.docx", target_chars=300)
+    assert [p.page for p in passages if "Val av justerare" in p.text] == [1]
+    assert [p.page for p in passages if "Sammanfattning" in p.text] == [4]
+
+
+def test_docx_without_word_layout_has_no_pages(tmp_path: Path) -> None:
+    """A hard page break alone does not say where the pages before it broke: no page is guessed."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Första sidan")
+    d.add_page_break()
+    d.add_paragraph("Andra sidan")
+    assert read_file(write(tmp_path, "utan.docx", _docx_bytes(d))).page_starts == ()
+
+
 def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path: Path) -> None:
     import docx
 
