@@ -13,7 +13,7 @@ documents do not answer, and lists the closest passages as related.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -234,8 +234,9 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: b
     MAX_QUOTES + 1 quotes, and the further points of announced lists."""
     out: list[_Candidate] = []
     listed = 0  # points of announced lists beyond the one neighbour each quote may bring
-    for c in chosen:
-        out.append(c)
+    announcer: dict[int, _Candidate] = {}  # a quote that is itself a point announced by an earlier quote
+    for k, c in enumerate(chosen):
+        out.append(replace(c, anchor=announcer[id(c)]) if id(c) in announcer else c)
         text = c.hit.passage.text
         spans = [sp for sp in sentence_spans(text) if sp[1] - sp[0] >= 20]
         i = next((k for k, sp in enumerate(spans) if sp[0] <= c.start < sp[1]), None)
@@ -251,9 +252,13 @@ def _with_context(chosen: list[_Candidate], reason: bool, example: bool, view: b
         extras = spans[i + 1:i + 1 + points] if points else [extra] if extra else []
         listed += max(len(extras) - 1, 0)
         for a, b in extras:
-            if not any(x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < b and a < x.end
-                       for x in chosen + out):
+            quoted = [x for x in chosen + out
+                      if x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start < b and a < x.end]
+            if not quoted:
                 out.append(_Candidate(c.hit, a, b, c.score, anchor=c))
+            elif points:  # a point quoted for itself still stands in its list's order, after what announces it
+                later = {id(y) for y in chosen[k + 1:]}
+                announcer.update((id(x), c) for x in quoted if id(x) in later)
     return out[:MAX_QUOTES + 1 + listed]
 
 

@@ -394,7 +394,7 @@ def _read_docx(path: Path, data: bytes) -> RawDocument:
 
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = list(_docx_body_blocks(document))
+        blocks = list(_docx_body_blocks(document, _DocxNumbering.of(document)))
     except Exception as exc:  # zipfile/lxml/python-docx errors on damaged files
         raise UnreadableFile(
             path, f"not a readable Word .docx file ({_short(exc)}) — re-save it from Word as .docx"
@@ -426,7 +426,137 @@ def _docx_pages(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(pieces), tuple((o, n) for o, n in starts.items())
 
 
-def _docx_body_blocks(document: Any) -> Iterator[str]:
+class _DocxNumbering:
+    """The numbers and bullets Word draws before its list paragraphs ("1.", "a)", "•"), which are not in the text.
+
+    Decision points are often Word's own numbered list ("1. att Kvarnbackens skola avvecklas …"): read without
+    their numbers they would lose what makes them points. A paragraph is in a list through its own numbering
+    properties or its style's ("List Number"); a deeper level restarts under a new item of the level above. Word
+    counts a list definition on through every list that uses it; a list that restarts it says so
+    (``w:startOverride``) and restarts where its first paragraph stands.
+    """
+
+    def __init__(self, lists: dict[str, tuple[str, dict[int, tuple[int, str, str]], dict[int, int]]],
+                 styles: dict[str, tuple[str, int]]) -> None:
+        # numId -> (its definition's id, level -> (start, format, text such as "%1." or "%1.%2"), level -> restart)
+        self._lists = lists
+        self._styles = styles  # paragraph style id -> (numId, level)
+        self._counts: dict[str, dict[int, int]] = {}  # per definition: level -> the number last drawn
+        self._begun: set[str] = set()
+
+    @classmethod
+    def of(cls, document: Any) -> _DocxNumbering | None:
+        try:
+            numbering = document.part.numbering_part.element
+            styles_el = document.styles.element
+        except Exception:  # noqa: BLE001 - no or damaged numbering part: the paragraphs are read without numbers
+            return None
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for an in numbering.iterchildren(_w("abstractNum")):
+            abstract[an.get(_w("abstractNumId"), "")] = {
+                _int(lvl.get(_w("ilvl")), 0): (_int(_val(lvl, "start"), 1), _val(lvl, "numFmt") or "decimal",
+                                                  _val(lvl, "lvlText") or "")
+                for lvl in an.iterchildren(_w("lvl"))}
+        lists: dict[str, tuple[str, dict[int, tuple[int, str, str]], dict[int, int]]] = {}
+        for num in numbering.iterchildren(_w("num")):
+            abstract_id = _val(num, "abstractNumId") or ""
+            restarts = {_int(o.get(_w("ilvl")), 0): _int(_val(o, "startOverride"), 1)
+                        for o in num.iterchildren(_w("lvlOverride")) if _val(o, "startOverride") is not None}
+            lists[num.get(_w("numId"), "")] = (abstract_id, abstract.get(abstract_id, {}), restarts)
+        based_on: dict[str, str] = {}
+        style_num: dict[str, tuple[str | None, int | None]] = {}
+        for style in styles_el.iterchildren(_w("style")):
+            sid = style.get(_w("styleId"), "")
+            based_on[sid] = _val(style, "basedOn") or ""
+            num_pr = style.find(f"{_w('pPr')}/{_w('numPr')}")
+            if num_pr is not None:
+                style_num[sid] = (_val(num_pr, "numId"), _opt_int(_val(num_pr, "ilvl")))
+        styles: dict[str, tuple[str, int]] = {}
+        for sid in based_on:
+            seen, cur = set(), sid
+            while cur and cur not in style_num and cur not in seen:
+                seen.add(cur)
+                cur = based_on.get(cur, "")
+            num_id, level = style_num.get(cur, (None, None))
+            if num_id:
+                styles[sid] = (num_id, level or 0)
+        return cls(lists, styles)
+
+    def label(self, p: Any) -> str:
+        """The number or bullet Word draws before paragraph ``p`` ("" for a paragraph in no list)."""
+        ppr = p.find(_w("pPr"))
+        num_id, level = None, None
+        if ppr is not None:
+            style = _val(ppr, "pStyle")
+            if style in self._styles:
+                num_id, level = self._styles[style]
+            num_pr = ppr.find(_w("numPr"))
+            if num_pr is not None:
+                num_id = _val(num_pr, "numId") or num_id
+                own_level = _opt_int(_val(num_pr, "ilvl"))
+                level = own_level if own_level is not None else level
+        num_id, level = num_id or "", level or 0
+        abstract_id, definition, restarts = self._lists.get(num_id, ("", {}, {}))
+        if level not in definition:  # numId "0" switches a list off
+            return ""
+        counts = self._counts.setdefault(abstract_id, {})
+        if num_id not in self._begun:
+            self._begun.add(num_id)
+            for restarted, start in restarts.items():
+                counts[restarted] = start - 1
+                for deeper in [k for k in counts if k > restarted]:
+                    del counts[deeper]
+        counts[level] = counts.get(level, definition[level][0] - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+        _start, fmt, text = definition[level]
+        if fmt == "bullet":
+            return text if text in ("-", "–", "—", "*", "•", "o") else "•"
+        if fmt == "none":
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            start, k_fmt, _ = definition.get(k, (1, "decimal", ""))
+            return _list_number(counts.get(k, start), k_fmt)
+
+        return re.sub(r"%([1-9])", number, text).strip()
+
+
+def _val(el: Any, child: str) -> str | None:
+    found = el.find(_w(child))
+    return None if found is None else found.get(_w("val"))
+
+
+def _opt_int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+def _int(value: str | None, default: int) -> int:
+    parsed = _opt_int(value)
+    return default if parsed is None else parsed
+
+
+def _list_number(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter") and n > 0:
+        letters = ""
+        while n > 0:
+            n, r = divmod(n - 1, 26)
+            letters = chr(ord("a") + r) + letters
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman") and 0 < n < 4000:
+        roman = ""
+        for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                               (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+            count, n = divmod(n, value)
+            roman += numeral * count
+        return roman.upper() if fmt == "upperRoman" else roman
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+def _docx_body_blocks(document: Any, numbering: _DocxNumbering | None = None) -> Iterator[str]:
     """The body's blocks, each section's page header first where the section has one of its own: a paper's
     header names what it is and whose ("TALLÅSA KOMMUN ⇥ TJÄNSTESKRIVELSE", "Barn- och
     utbildningsförvaltningen ⇥ 2025-02-24 ⇥ Dnr BUN 2024/0318"), as it stands atop its first page. Footers
@@ -437,7 +567,7 @@ def _docx_body_blocks(document: Any) -> Iterator[str]:
         yield headers[0]
     waiting: str | None = None  # a section's header, held until its first block says whether a page starts there
     for child in document.element.body.iterchildren():
-        for block in _docx_child_blocks(child):
+        for block in _docx_child_blocks(child, numbering):
             if waiting is not None:
                 if block.startswith(_PAGE_MARK):  # the page starts with its header, not after it
                     waiting, block = _PAGE_MARK + waiting, block[len(_PAGE_MARK):]
@@ -467,26 +597,30 @@ def _docx_headers(document: Any) -> list[str | None]:
     return out
 
 
-def _docx_blocks(container: Any) -> Iterator[str]:
+def _docx_blocks(container: Any, numbering: _DocxNumbering | None = None) -> Iterator[str]:
     """Text blocks of a body/cell/text box/header in document order: one per paragraph, one per table."""
     for child in container.iterchildren():
-        yield from _docx_child_blocks(child)
+        yield from _docx_child_blocks(child, numbering)
 
 
-def _docx_child_blocks(child: Any) -> Iterator[str]:
+def _docx_child_blocks(child: Any, numbering: _DocxNumbering | None = None) -> Iterator[str]:
     tag = child.tag
     if tag == _w("p"):
         text = _docx_paragraph_text(child)
         if text.strip():
+            label = numbering.label(child) if numbering is not None else ""
+            if label:  # after a page mark that opens the paragraph, so the page still starts where it does
+                mark = _PAGE_MARK if text.startswith(_PAGE_MARK) else ""
+                text = f"{mark}{label} {text[len(mark):]}"
             yield text
         for box in _docx_text_boxes(child):
-            yield from _docx_blocks(box)
+            yield from _docx_blocks(box, numbering)
     elif tag == _w("tbl"):
-        table = _docx_table_text(child)
+        table = _docx_table_text(child, numbering)
         if table:
             yield table
     elif tag in _DOCX_TRANSPARENT:
-        yield from _docx_blocks(child)
+        yield from _docx_blocks(child, numbering)
 
 
 def _docx_paragraph_text(p: Any) -> str:
@@ -539,7 +673,7 @@ def _docx_text_boxes(p: Any) -> Iterator[Any]:
             yield box
 
 
-def _docx_table_text(tbl: Any) -> str:
+def _docx_table_text(tbl: Any, numbering: _DocxNumbering | None = None) -> str:
     """The table as one block, each row on a line of its own.
 
     Non-empty cells are joined with " | "; a cell's own line breaks and whitespace runs become
@@ -549,7 +683,7 @@ def _docx_table_text(tbl: Any) -> str:
     """
     grid: list[list[str]] = []
     for tr in _docx_children(tbl, _w("tr")):
-        grid.append([" ".join(" ".join(_docx_blocks(tc)).split()) for tc in _docx_children(tr, _w("tc"))])
+        grid.append([" ".join(" ".join(_docx_blocks(tc, numbering)).split()) for tc in _docx_children(tr, _w("tc"))])
     header = grid[0] if len(grid) > 1 else []
     rows: list[str] = []
     for r, cells in enumerate(grid):

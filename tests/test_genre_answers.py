@@ -233,3 +233,26 @@ def test_what_was_decided_is_the_decision_not_those_it_is_sent_to(namnd):
 def test_a_vote_in_a_word_table_is_quoted_as_its_row(namnd):
     ans = answer_question(namnd, "Hur röstade Mattias Rehn?")
     assert ans.citations[0].quote == "Mattias Rehn | SD | Nej"
+
+
+def test_a_decision_numbered_by_word_is_quoted_point_by_point_in_its_order(tmp_path):
+    """A Word protocol whose decision points are Word's own numbered list: the points are read with their numbers
+    and quoted in the decision's order, though the first is also the sentence closest to the question."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Tallåsa kommun, Kommunstyrelsen, Protokoll 2025-05-12", 1)
+    d.add_heading("§ 45 Ny idrottshall i Västerby", 2)
+    d.add_paragraph("Kultur- och fritidsförvaltningen har utrett behovet av en ny idrottshall i Västerby. Hallen "
+                    "beräknas kosta 48 miljoner kronor och kan stå klar hösten 2027.")
+    d.add_heading("Beslut", 3)
+    d.add_paragraph("Kommunstyrelsen beslutar")
+    for point in ("att en ny idrottshall byggs i Västerby,", "att investeringsramen fastställs till 48 miljoner "
+                  "kronor,", "att kultur- och fritidsnämnden får i uppdrag att upphandla driften."):
+        d.add_paragraph(point, style="List Number")
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    d.save(str(paper / "ks-2025-05-12.docx"))
+    (tmp_path / "work").mkdir()
+    ans = answer_question(_indexed(paper, tmp_path / "work"), "Vad beslutade kommunstyrelsen om idrottshallen?")
+    assert [c.quote[:8] for c in ans.citations] == ["Kommunst", "1. att e", "2. att i", "3. att k"]

@@ -546,6 +546,48 @@ def test_docx_without_word_layout_has_no_pages(tmp_path: Path) -> None:
     assert read_file(write(tmp_path, "utan.docx", _docx_bytes(d))).page_starts == ()
 
 
+def test_docx_list_numbers_word_draws_are_read(tmp_path: Path) -> None:
+    """Decision points are often Word's own numbered list: the numbers are not in the text but drawn by Word from
+    the list's definition. They are read as Word draws them: by the paragraph's style ("List Number") or its own
+    numbering, a deeper level restarting under each new point, a list that restarts its definition counting afresh
+    (and one that does not going on), a bullet as "•"."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.part.numbering_part.element.append(parse_xml(
+        f"<w:abstractNum {_W_NS} w:abstractNumId=\"90\">"
+        "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerLetter\"/><w:lvlText w:val=\"%2)\"/>"
+        "</w:lvl></w:abstractNum>"))
+    restart = "<w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride>"
+    for num_id, override in (("90", ""), ("91", restart), ("92", "")):  # 92 goes on counting where 91 restarted
+        d.part.numbering_part.element.append(parse_xml(
+            f"<w:num {_W_NS} w:numId=\"{num_id}\"><w:abstractNumId w:val=\"90\"/>{override}</w:num>"))
+
+    def item(text: str, num_id: str, level: int) -> None:
+        _append_xml(d, (f"<w:p {_W_NS}><w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{num_id}\"/>"
+                        f"</w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"))
+
+    d.add_paragraph("Nämnden beslutar")
+    item("att Kvarnbackens skola avvecklas,", "90", 0)
+    item("att skolskjuts ordnas", "90", 0)
+    item("till Ekängsskolan,", "90", 1)
+    item("till Solbergaskolan,", "90", 1)
+    item("att uppdraget redovisas i juni.", "90", 0)
+    item("utan nummer", "0", 0)
+    item("en ny lista", "91", 0)
+    item("som fortsätter", "92", 0)
+    d.add_paragraph("Delegat: rektor", style="List Bullet")
+    d.add_paragraph("första", style="List Number")
+    d.add_paragraph("andra", style="List Number")
+    doc = read_file(write(tmp_path, "beslut.docx", _docx_bytes(d)))
+    assert doc.text.split("\n\n") == [
+        "Nämnden beslutar", "1. att Kvarnbackens skola avvecklas,", "2. att skolskjuts ordnas", "a) till Ekängsskolan,",
+        "b) till Solbergaskolan,", "3. att uppdraget redovisas i juni.", "utan nummer", "1. en ny lista", "2. som fortsätter",
+        "• Delegat: rektor", "1. första", "2. andra"]
+
+
 def test_docx_tracked_changes_content_controls_and_text_boxes(tmp_path: Path) -> None:
     import docx
 
