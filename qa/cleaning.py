@@ -33,9 +33,27 @@ _PAGE_LINE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
+# a list's number or bullet alone on its line, its text on the next ("1." ⏎ "Följs biståndsbesluten upp …?")
+_MARKER_LINE = re.compile(r"\d{1,2}[.)]|[a-zA-Z][)]|[•●▪◦■\-–*]")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
 # lead-in ("Utredaren skall ⏎ - utgå ifrån …")
-_LIST_ITEM = re.compile(r"\d{1,2}[.)]\s+[A-ZÅÄÖ]")
+# ("2.1 Bakgrund", "• Tjänsteskrivelse den 28 april 2025"); a protocol's paragraph opens one too ("§ 45")
+_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[•●▪◦■])\s+[A-ZÅÄÖ]")
+_ITEM_LINE = re.compile(r"§\s*\d")
+# the headings of the genre's papers, each a line of its own however it is set
+KNOWN_HEADINGS = frozenset(
+    s.lower() for s in (
+        "Ärendet", "Beredning", "Mina synpunkter", "Remissammanställning", "Bilaga", "Bilagor", "Kommunstyrelsen",
+        "Borgarrådsberedningen", "Kommunfullmäktige", "Bakgrund", "Sammanfattning", "Förslag till beslut",
+        "Yttrande", "Ärendets beredning", "Reservation", "Särskilt uttalande", "Ersättaryttrande", "Beslut",
+        "Motivering", "Konsekvenser", "Ekonomiska konsekvenser", "Kontorets synpunkter", "Förvaltningens synpunkter",
+        "Synpunkter", "Remissinstansernas synpunkter", "Sammanfattande synpunkter", "Beslutsunderlag",
+        "Ärendet i korthet", "Sammanfattning av ärendet", "Beskrivning av ärendet", "Ärendebeskrivning",
+        "Förvaltningens bedömning", "Kontorets bedömning", "Yrkanden", "Propositionsordning", "Beslutsgång",
+        "Reservationer", "Särskilt yttrande", "Särskilda yttranden", "Protokollsanteckningar", "Överläggning",
+        "Debatt", "Omröstning", "Omröstningsresultat", "Expediering", "Interpellationen", "Kommunalrådets svar",
+    )
+)
 # a numbered title of a topic: "3. Målgrupp och åldersgräns", "1. En ny lag om förebyggande stöd (avsnitt 7)", "4.2
 # Finansiering" — a line of its own, however long, when a sentence starts below it; not a point ("1. att anta …")
 NUMBERED_TITLE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?!att\b)[A-ZÅÄÖ][^.!?;:()\d]{2,70}"
@@ -158,12 +176,21 @@ RUNNING_SLOTS = 2  # lines beside a page boundary where a running header or foot
 WIDE_SLOTS, WIDE_REPEATS = 4, 3
 
 
+SAME_BLOCK, HEADER_BLOCK = 3, 12  # a page's opening lines repeated from the page before: at least, at most
+# the labels of a protocol's signature boxes: "Justerandes signum", "Justerandes sign", "Utdragsbestyrkande"
+_SIGNATURE_BOX = re.compile(r"(?i)(?:justerandes? sign(?:atur|um|\.)?|ordförandes sign(?:atur|um|\.)?|"
+                            r"utdragsbestyrkande)(?:\s+(?:justerandes? sign(?:atur|um|\.)?|utdragsbestyrkande))*:?")
+
+
 def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: list[int]) -> set[int]:
     """Line indexes of running headers and footers: a line of the same text among the first (header) or last
     (footer) ``RUNNING_SLOTS`` text lines of at least two pages; the document's start and end count as page
     boundaries. A header's first appearance stays, as it may open a part of the paper ("TJÄNSTESKRIVELSE").
 
-    A lone word that is not in capitals ("Reservation", "Ärendet") is a heading even where it repeats at page tops.
+    A lone word that is not in capitals ("Reservation", "Ärendet") is a heading even where it repeats at page tops,
+    unless it stands in a block of at least SAME_BLOCK lines that opens a page as it opened the page before ("LINDÅSA
+    KOMMUN / Revisorerna / MISSIV / Diarienummer REV 2025/7 / 2025-03-20"). The labels of a protocol's signature
+    boxes ("Justerandes signum", "Utdragsbestyrkande") are furniture wherever they stand.
     """
     text_lines = [i for i, ln in enumerate(lines) if not ln.blank and i not in page_lines]
     if not text_lines:
@@ -172,6 +199,17 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
     boundaries = sorted({0, len(text_lines)} | {k for k, i in enumerate(text_lines) if k and (
         any(j in page_lines for j in range(text_lines[k - 1] + 1, i)) or lines[i].start in starts)})
     running: set[int] = set()
+    keys = [" ".join(lines[i].content.split()) for i in text_lines]
+    for b0, b1, b2 in zip(boundaries, boundaries[1:], [*boundaries[2:], len(text_lines)], strict=False):
+        # a page that opens with the same block of lines as the page before (a header of several lines: the
+        # municipality, the office, the kind of paper, its Dnr and date, an address) repeats that header
+        same = 0
+        while b1 + same < b2 and b0 + same < b1 and keys[b0 + same] == keys[b1 + same] and same < HEADER_BLOCK:
+            same += 1
+        if same >= SAME_BLOCK:
+            running.update(text_lines[b1:b1 + same])
+    # a protocol's boxes for the adjusters' initials, wherever the extraction puts their labels: never a part
+    running.update(i for i, key in zip(text_lines, keys, strict=True) if _SIGNATURE_BOX.fullmatch(key))
     for width, repeats in ((RUNNING_SLOTS, 2), (WIDE_SLOTS, WIDE_REPEATS)):
         slots: dict[str, dict[int, bool]] = {}  # text -> line index -> stands at a page's top
         for b in boundaries:
@@ -246,6 +284,7 @@ def clean_text(
     across_header = False
     prev: _Line | None = None  # previous content line in the current paragraph
     prev_opened = False  # whether it opened the paragraph
+    in_point = False  # the paragraph is a point of a list ("1. Följs …?", "• Tjänsteskrivelse …"): the next opens one
 
     def end_paragraph() -> None:
         nonlocal para_start, prev
@@ -255,6 +294,7 @@ def clean_text(
         prev = None
 
     line_pos = [-1] * len(lines)  # cleaned offset where each text line starts
+    marker: str | None = None  # a list's number or bullet on a line of its own, to open the line after it
     for i, line in enumerate(lines):
         if i in page_lines:
             pending_page = page_lines[i]
@@ -266,19 +306,40 @@ def clean_text(
             blank_run += 1
             continue
         content = line.content
+        if marker is not None:  # the point's text goes on from its number: "1." ⏎ "Följs besluten upp …?"
+            marker = None
+            across_header = False
+            blank_run = 0
+            line_pos[i] = out.length
+            _emit_line(out, line, prev, vocab, joined=True)
+            prev, prev_opened = line, False
+            continue
+        if _MARKER_LINE.fullmatch(content) and (after := next(
+                (ln.content for j, ln in enumerate(lines[i + 1:], i + 1)
+                 if not ln.blank and j not in page_lines and j not in running), None)) is not None \
+                and not _MARKER_LINE.fullmatch(after):
+            # a PDF may set a list's numbers and bullets apart from their text: the point is judged as one line
+            marker = content
+            content = f"{content} {after}"
         new_paragraph = prev is None or blank_run >= blanks_for_break
         if prev is not None and not new_paragraph:
             prev_c = prev.content
             ends_sentence = bool(_SENTENCE_END.search(prev_c))
             short = len(prev_c) < 0.7 * typical
-            opens = content[:1].isupper() or bool(_LIST_ITEM.match(content))
+            opens = content[:1].isupper() or bool(_LIST_ITEM.match(content) or _ITEM_LINE.match(content))
             if _CELLS.search(prev_c) and _CELLS.search(content):
                 pass  # a table's rows, one after another, stay one paragraph
+            elif in_point and _LIST_ITEM.match(content):
+                new_paragraph = True  # the list's next point
             elif short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical
                                               and not prev_c.endswith((",", "-")))):
                 new_paragraph = True
             elif content[:1].isupper() and prev_opened and is_numbered_title(prev_c):
                 new_paragraph = True  # "1. En ny lag om förebyggande stöd till barn och unga" ⏎ "Utredningen …"
+            elif prev_c.endswith((".", ":", "?", "!")) and (_LIST_ITEM.match(content) or is_numbered_title(content)):
+                new_paragraph = True  # "… revisionsfrågor:" ⏎ "1. Följs …?"; "… hemtjänsten." ⏎ "3. Iakttagelser"
+            elif content.rstrip(":").lower() in KNOWN_HEADINGS and not prev_c.endswith("-"):
+                new_paragraph = True  # "Svar på revisorernas granskning av hemtjänsten" ⏎ "Ärendebeskrivning"
         if (pending_page is not None or across_header) and prev is not None and content[:1].islower() \
                 and not _SENTENCE_END.search(prev.content):
             new_paragraph = False  # a sentence running over a page break
@@ -293,6 +354,8 @@ def clean_text(
             pages.append((out.length if not new_paragraph or para_start is None else para_start, pending_page))
             pending_page = None
         prev_opened = new_paragraph  # whether the line just emitted opens its paragraph
+        if new_paragraph:
+            in_point = bool(_LIST_ITEM.match(content))
         line_pos[i] = out.length
         row = not new_paragraph and prev is not None and bool(_TABLE_ROW.search(content) and
                                                                _TABLE_ROW.search(prev.content))

@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 18  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 19  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -32,7 +32,9 @@ INGEST_VERSION = 18  # 3: soft hyphens and zero-width characters removed inside 
 # 16: a numbered topic ("3. Målgrupp och åldersgräns") on a line of its own over its text is a heading within its part;
 # 17: a Word file's tables one block, a mark cell read as its column ("Nej"), each section's page header; a nämnd's
 # protocol ("Barn- och utbildningsnämnden"), a citizen's proposal, an official's and a member's question and answer;
-# 18: a Word file's pages where Word laid them out (w:lastRenderedPageBreak)
+# 18: a Word file's pages where Word laid them out (w:lastRenderedPageBreak), Word's list numbers; 19: a PDF's header
+# block repeated atop its pages, signature-box labels, list numbers on lines of their own, the genre's headings and
+# numbered sub-headings on lines of their own, papers marked MISSIV / YTTRANDE with their writer above, the auditors
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,17 @@ GLOSSARY: dict[str, str] = {
     **{w: "skolskjuts" for w in ("school transport", "school bus", "school buses", "school transportation")},
     **{w: "ajournering ajourneras" for w in ("adjourned", "adjournment", "recess")},
     "head of administration": "förvaltningschef förvaltningschefen",
+    # an audit: the elected auditors' report, their recommendations and the answer to them
+    **{w: "revisorerna revisorernas" for w in ("auditors", "the auditors", "auditors'", "municipal auditors")},
+    "auditor": "revisor",
+    **{w: "granskning granskningen" for w in ("audit", "the audit")},
+    "audit report": "granskningsrapport granskningen",
+    **{w: "rekommendationer rekommenderar" for w in ("recommendations", "recommendation", "recommend",
+                                                      "recommended", "recommends")},
+    "internal control": "intern kontroll internkontroll",
+    **{w: "hemtjänst hemtjänsten" for w in ("home care", "home help", "home-help services")},
+    **{w: "fakturerad fakturor fakturering" for w in ("invoiced", "invoices", "invoicing", "billed", "billing")},
+    **{w: "protokollsanteckning anteckning" for w in ("note in the minutes", "minuted note", "noted in the minutes")},
 }
 # Words of the genre whose documents use another form: the people who made a reservation are "reservanterna"
 # in questions but the text says "Reservation anfördes av …".

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qa.language import detect_language, in_swedish_terms
 from qa.passages import Passage
 from qa.questions import BODY_WORD, voice_asked
-from qa.structure import ANSWERED, DISSENT_LABEL, ISSUER, PARTIES, REPORTED_BY
+from qa.structure import ANSWERED, AUDITORS, DISSENT_LABEL, ISSUER, PARTIES, REPORTED_BY
 
 _PARTY_ALIASES: dict[str, list[str]] = {
     "S": ["socialdemokraterna", "socialdemokrat", "sossarna", "social democrats"],
@@ -41,6 +41,9 @@ _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommuna
 # ("Förvaltningschef Helena Brodin", in a protocol)
 _OFFICIAL_ROLE = re.compile(r"\b(förvaltningschef|kommundirektör|stadsdirektör|trafikingenjör|skolskjutssamordnare|"
                             r"samordnare|utredare|rektor|nämndsekreterare|controller)(?:en|n)?\b", re.IGNORECASE)
+# the auditors as a voice, not "en oberoende revisor" someone wants: "revisorerna", "revisorernas", "the auditors"
+_AUDITORS_ASKED = re.compile(r"\b(?:revisorerna|revisorernas|kommunens revisorer|the auditors|auditors')(?![\w-])",
+                             re.IGNORECASE)
 _MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
 _INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
 # "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?"), or its staff:
@@ -104,6 +107,8 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
                                                "ersättaryttrande", "protokollsanteckning")))
     if _PRESENTER.search(q):
         found.append(Speaker("föredragande borgarrådet", ("föredragande",)))
+    if _AUDITORS_ASKED.search(q):  # the elected auditors, who write their own papers (qa.structure.AUDITORS)
+        found.append(Speaker("revisorerna", (AUDITORS.lower(),)))
     if _MOVER.search(q):  # the authors of the motion a paper answers: its summary ("Motion av … (V), i …")
         found.append(Speaker("motionären", ("motion av",)))
     # an English question names a committee in English: "the social welfare committee" (socialnämnden)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.cleaning import CleanText, is_numbered_title
+from qa.cleaning import KNOWN_HEADINGS, CleanText, is_numbered_title
 
 PARTIES = {
     "S": "Socialdemokraterna", "M": "Moderaterna", "V": "Vänsterpartiet", "MP": "Miljöpartiet",
@@ -87,6 +87,7 @@ _MOVES = re.compile(rf"(?P<who>{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P
                     r"föreslår(?! i (?:en|sin) motion)|instämmer|reserverar sig|anmäler (?:en )?"
                     r"(?:skriftlig )?reservation|lämnar (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
                     r"(?:reservation|protokollsanteckning|särskil(?:t|da) yttrande)|antecknar|deltar inte|"
+                    r"får (?:följande |en )?anteckning införd i protokollet|"
                     # a protocol's record of a debate: "Thomas Berg (S), kommunstyrelsens ordförande, anför att …"
                     r"(?:anför|framhåller|menar|påpekar|betonar|understryker) att)\b")
 # members who join a motion: "Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att …"
@@ -132,7 +133,9 @@ _REMISS_FROM = re.compile(r"\bRemiss från (?P<sender>[^\n]+?)\s*$", re.M)
 _MOTION_BY = re.compile(r"^[ \t]*Motion(?:\s*\([^)\n]*\))?\s+(?:av|från)\s+(?P<who>[^\n]+?\([A-ZÅÄÖ!, ]{1,12}\))", re.M)
 _DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>(?:[A-ZÅÄÖ]{2,6}\s)?[\w][\w\-/.:]*\d)")
 _META_LINE = re.compile(
-    r"^(?:PM|Dnr|Sida?|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d)\b|^\d{4}-\d\d-\d\d"
+    r"^(?:PM|Dnr|Sida?|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d|Diarienummer|Utfärdat|"
+    r"För kännedom|Sammanträdesdatum)\b|^\d{4}-\d\d-\d\d|"
+    r".*\b\d{3} \d{2} [A-ZÅÄÖ][a-zåäö]+\b|.*\bwww\.\w"  # an address: "Lindåsa kommun, 745 80 Lindåsa www.lindasa.se"
 )
 _SUMMARY_HEADING = re.compile(r"^Remissammanställning$", re.I)
 # who answered the remiss, as the summary lists them: "Remissen har besvarats av stadsbyggnadsnämnden, Norrmalms
@@ -173,6 +176,14 @@ _ATTACHMENT = re.compile(r"Bilag(?:a|or)(?: \d{1,2})?:?")
 _NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s")
 _PAPER_MARK = re.compile(r"(?i:tjänsteskrivelse|tjänsteutlåtande)")
 _PAPER_MARK_LINE = re.compile(r"(?<!\S)(?:TJÄNSTESKRIVELSE|TJÄNSTEUTLÅTANDE)(?!\S)")
+# … or another paper of the genre, its kind in capitals on a line of its own, its writer on the line above: "Revisorerna
+# / MISSIV", "Socialnämnden / YTTRANDE 2025-05-20"
+_PAPER_KIND = re.compile(r"(?:MISSIV|YTTRANDE|SKRIVELSE|REMISSVAR|GRANSKNINGSRAPPORT|REVISIONSRAPPORT)"
+                         r"(?: \d{4}-\d\d-\d\d)?")
+# a municipality's elected auditors, who write their own papers ("Revisorerna", "Lindåsa kommuns revisorer")
+AUDITORS = "Revisorerna"
+_AUDITORS = re.compile(r"Revisorerna|De förtroendevalda revisorerna|"
+                       r"[A-ZÅÄÖ][\wåäö]+ (?:kommuns|stads|regions) revisorer")
 # a written reservation's head names the parties alone: "Reservation / Moderaterna och Kristdemokraterna"
 _PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items() if code not in ("F!",)} | {
     "liberalerna": "L", "folkpartiet liberalerna": "FP"}
@@ -188,19 +199,7 @@ _ANSWER_PARTS = frozenset(("synpunkter", "sammanfattning", "sammanfattande synpu
                            "motivering", "förslag till beslut"))
 _DECIDING = re.compile(r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionstyrelsen|"
                        r"Regionfullmäktige)$")
-KNOWN_HEADINGS = frozenset(
-    s.lower() for s in (
-        "Ärendet", "Beredning", "Mina synpunkter", "Remissammanställning", "Bilaga", "Bilagor", "Kommunstyrelsen",
-        "Borgarrådsberedningen", "Kommunfullmäktige", "Bakgrund", "Sammanfattning", "Förslag till beslut",
-        "Yttrande", "Ärendets beredning", "Reservation", "Särskilt uttalande", "Ersättaryttrande", "Beslut",
-        "Motivering", "Konsekvenser", "Ekonomiska konsekvenser", "Kontorets synpunkter", "Förvaltningens synpunkter",
-        "Synpunkter", "Remissinstansernas synpunkter", "Sammanfattande synpunkter", "Beslutsunderlag",
-        "Ärendet i korthet", "Sammanfattning av ärendet", "Beskrivning av ärendet", "Ärendebeskrivning",
-        "Förvaltningens bedömning", "Kontorets bedömning", "Yrkanden", "Propositionsordning", "Beslutsgång",
-        "Reservationer", "Särskilt yttrande", "Särskilda yttranden", "Protokollsanteckningar", "Överläggning",
-        "Debatt", "Omröstning", "Omröstningsresultat", "Expediering", "Interpellationen", "Kommunalrådets svar",
-    )
-)
+
 
 
 @dataclass(frozen=True)
@@ -419,7 +418,9 @@ def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
     Odenplan").
     """
     paras = [clean.text[a:b] for a, b in clean.paragraphs[:_HEAD_PARAGRAPHS]]
-    first = next((i for i, t in enumerate(paras) if t.lower().rstrip(":") in KNOWN_HEADINGS), None)
+    # the first heading of the text; a body's name on a line of its own in the head is whom the paper is addressed to
+    first = next((i for i, t in enumerate(paras) if t.lower().rstrip(":") in KNOWN_HEADINGS
+                  and not re.fullmatch(_BODY, t.strip())), None)
     if first is None or not _OFFICIAL_PAPER.search(" ".join(paras[:first])):
         return None, None
     title = None
@@ -431,6 +432,22 @@ def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
             break
     m = ISSUER.search(" ".join(paras[:first]))
     return (m.group(1) if m else None), title
+
+
+def _paper_writer(texts: list[str], k: int) -> str | None:
+    """Who writes the paper whose kind stands in paragraph ``k`` ("TJÄNSTESKRIVELSE", "YTTRANDE", "MISSIV"): an
+    office in the three paragraphs after it, else an office, a body or the auditors in the paragraph before it (a
+    body after it is more likely whom the paper is addressed to: "Handläggare: … / Socialnämnden")."""
+    found = next((m.group(1) for t in texts[k + 1:k + 4] if (m := ISSUER.match(t))), None)
+    before = texts[k - 1].strip() if k else ""
+    if found is None and before:
+        if m := ISSUER.fullmatch(before):
+            found = m.group(1)
+        elif re.fullmatch(_BODY, before):
+            found = before
+        elif _AUDITORS.fullmatch(before):
+            found = AUDITORS
+    return found
 
 
 def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback_title: str = "") -> Structure:
@@ -497,15 +514,17 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 _TITLE_LINE.fullmatch(clean.text[slice(*paragraphs[k + 1])]):
             out.append(Paragraph(a, b, "Underskrift", actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
             continue
-        if out and (mark := _PAPER_MARK.fullmatch(text) or len(text) <= 80 and _PAPER_MARK_LINE.search(text)) and (
-                found := next((m.group(1) for a2, b2 in paragraphs[k + 1:k + 4]
-                               if (m := ISSUER.match(clean.text[a2:b2]))), None)):
+        if (out or issuer is None) and (
+                mark := _PAPER_MARK.fullmatch(text) or len(text) <= 80 and _PAPER_MARK_LINE.search(text)
+                or _PAPER_KIND.fullmatch(text)) and (found := _paper_writer(texts, k)) and found != doc_voice:
             # "TJÄNSTESKRIVELSE / Kommunledningsförvaltningen 2024-04-08 …" after a protocol: the office's paper (a
-            # Word file's page header: "TALLÅSA KOMMUN ⇥ TJÄNSTESKRIVELSE ⇥ Sida 1")
+            # Word file's page header: "TALLÅSA KOMMUN ⇥ TJÄNSTESKRIVELSE ⇥ Sida 1"); "Socialförvaltningen /
+            # TJÄNSTESKRIVELSE", "Socialnämnden / YTTRANDE", "Revisorerna / MISSIV" as a PDF's page header sets them
             doc_voice = actor = found
             protocol, item, presenter, part, respondent, remiss_section, proposal, quoted = \
                 False, None, None, None, None, None, False, False
-            section = mark.group().strip().capitalize()
+            section = mark.group().split()[0].capitalize() if _PAPER_KIND.fullmatch(text) else \
+                mark.group().strip().capitalize()
             out.append(Paragraph(a, b, section, actor, True))
             continue
         if not protocol and out and (m := _ITEM.match(text)) and (

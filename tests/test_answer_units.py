@@ -479,3 +479,19 @@ def test_protocol_words_in_english_meet_their_swedish():
     assert "jäv" in in_swedish_terms("Who declared a conflict of interest?")
     assert "medborgarförslag" in in_swedish_terms("What did the citizen proposal ask for?")
     assert "skolskjuts" in in_swedish_terms("Who gets school transport?")
+
+
+def test_the_auditors_asked_for_are_the_auditors_voice_not_an_auditor_someone_wants():
+    for q in ("Vad rekommenderar revisorerna socialnämnden?", "What did the auditors conclude about home care?",
+              "Hur löd revisorernas samlade bedömning?"):
+        assert speaker_matches(mentioned_speakers(q), "Revisorerna"), q
+    assert not mentioned_speakers("Vem ville att en oberoende revisor skulle granska fakturorna?")
+    assert not speaker_matches(mentioned_speakers("Vad rekommenderar revisorerna?"), "Socialnämnden")
+
+
+def test_an_audits_english_words_reach_the_swedish_text():
+    from qa.language import in_swedish_terms
+
+    swedish = in_swedish_terms("What did the auditors recommend about internal control in home care?")
+    for word in ("revisorerna", "rekommenderar", "intern kontroll", "hemtjänst"):
+        assert word in swedish

@@ -165,3 +165,71 @@ def test_a_word_tables_rows_stay_one_paragraph_a_row_to_a_line():
     table = next(c.text[a:b] for a, b in c.paragraphs if "Rehn" in c.text[a:b])
     assert split_sentences(table) == ["Ledamot | Parti | Ja | Nej", "Mattias Rehn | SD | Nej",
                                       "Sofia Engström | V | Ja"]
+
+
+def _pdf(pages: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Pages as a PDF reader gives them: joined by a blank line, with the offset where each starts."""
+    starts, offset = [], 0
+    for number, page in enumerate(pages, start=1):
+        starts.append((offset, number))
+        offset += len(page) + 2
+    return "\n\n".join(pages), starts
+
+
+def _paragraphs(c) -> list[str]:
+    return [c.text[a:b] for a, b in c.paragraphs]
+
+
+def test_a_header_block_repeated_atop_the_next_page_is_removed_whole():
+    """A PDF's page header of several lines (municipality, office, kind of paper, Dnr, date, address) opens every
+    page of its part: removed where it repeats, a lone word ("Revisorerna") and a date among it too; its first
+    appearance stays, as it says whose paper begins."""
+    head = "LINDÅSA KOMMUN\nRevisorerna\nMISSIV\nDiarienummer REV 2025/7\n2025-03-20\nwww.lindasa.se\n"
+    raw, starts = _pdf([
+        head + "Granskningen omfattar verksamhetsåret 2024 och såväl egen regi som de två privata utförarna.\n"
+               "Hemtjänsten omfattade i december 2024 cirka 640 brukare i hela kommunen och i alla tre områden.",
+        head + "Vi bedömer att nämnden inte säkerställer att biståndsbeslut följs upp i enlighet med riktlinjerna.",
+        "LINDÅSA KOMMUN\nSocialnämnden\nYTTRANDE\nNämnden delar revisorernas bedömning att uppföljningen har brister.",
+    ])
+    paras = _paragraphs(clean_text(raw, page_starts=starts))
+    assert paras[:3] == ["LINDÅSA KOMMUN", "Revisorerna", "MISSIV"]
+    assert paras.count("Revisorerna") == 1 and not any(p.startswith("2025-03-20") for p in paras[5:])
+    assert any(p.startswith("Vi bedömer") for p in paras)
+    assert "Socialnämnden" in paras  # two lines in common with the page before are no header block
+
+
+def test_a_protocols_signature_box_labels_are_furniture():
+    raw, starts = _pdf([
+        "Socialnämnden\nPROTOKOLLSUTDRAG\nJusterandes signum\nUtdragsbestyrkande\n§ 45\nDnr SN 2025/0112\n"
+        "Ärendebeskrivning\nKommunens revisorer har granskat socialnämndens styrning och kontroll av hemtjänsten."])
+    paras = _paragraphs(clean_text(raw, page_starts=starts))
+    assert "Justerandes signum" not in " ".join(paras) and "Utdragsbestyrkande" not in " ".join(paras)
+
+
+def test_a_list_number_on_a_line_of_its_own_opens_its_point():
+    """A PDF may set a list's numbers and bullets apart from their text: the number goes with its point, and the
+    point opens a paragraph after a lead-in that ends with a colon."""
+    raw = ("Syftet med granskningen är att bedöma om socialnämnden säkerställer en ändamålsenlig styrning och en\n"
+           "tillräcklig intern kontroll av hemtjänsten. Granskningen besvarar följande revisionsfrågor:\n"
+           "1.\nFöljs biståndsbesluten upp på det sätt och inom den tid som nämndens riktlinjer anger?\n"
+           "2.\nUpprättas och revideras genomförandeplaner i enlighet med gällande krav?\n"
+           "Beslutsunderlag\n•\nSocialförvaltningens tjänsteskrivelse den 28 april 2025\n•\n"
+           "Förslag till yttrande den 28 april 2025\n")
+    paras = _paragraphs(clean_text(raw))
+    assert "1. Följs biståndsbesluten upp på det sätt och inom den tid som nämndens riktlinjer anger?" in paras
+    assert "2. Upprättas och revideras genomförandeplaner i enlighet med gällande krav?" in paras
+    assert "• Socialförvaltningens tjänsteskrivelse den 28 april 2025" in paras
+    assert "Beslutsunderlag" in paras
+
+
+def test_headings_of_the_genre_and_numbered_sub_headings_are_lines_of_their_own():
+    raw = ("Svar på revisorernas granskning av styrning och kontroll av hemtjänsten i Lindåsa\n"
+           "Ärendebeskrivning\n"
+           "Kommunens revisorer har genom Revisionsbyrån Norrsken AB granskat socialnämndens styrning och kontroll\n"
+           "av hemtjänsten under 2024 och lämnar fem rekommendationer till nämnden för dess fortsatta arbete.\n"
+           "Rapporten har sakgranskats av socialchefen och av verksamhetschefen för hemtjänsten i egen regi.\n"
+           "3. Iakttagelser och bedömningar\n2. Inledning\n2.1 Bakgrund\n"
+           "Diarienummer SN 2025/0112\n§ 45\n")
+    paras = _paragraphs(clean_text(raw))
+    for line in ("Ärendebeskrivning", "3. Iakttagelser och bedömningar", "2. Inledning", "2.1 Bakgrund", "§ 45"):
+        assert line in paras

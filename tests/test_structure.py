@@ -827,3 +827,77 @@ def test_a_namnds_protocol_with_a_citizens_proposal_officials_and_an_attached_tj
     assert _actor_of(s, c, "skolan avvecklas").actor == "Barn- och utbildningsförvaltningen"
     signature = _actor_of(s, c, "Malin Örtegren")
     assert not signature.heading
+
+
+AUDIT = """LINDÅSA KOMMUN
+Revisorerna
+MISSIV
+Diarienummer REV 2025/7
+2025-03-20
+Lindåsa kommun, 745 80 Lindåsa www.lindasa.se
+Till socialnämnden
+För kännedom: kommunfullmäktige
+
+Granskning av socialnämndens styrning och kontroll av hemtjänsten
+
+4. Revisionell bedömning
+
+Revisorerna har tagit del av de sakkunnigas rapport och ställer sig bakom iakttagelserna.
+
+Mot bakgrund av granskningen rekommenderar revisorerna socialnämnden att följa upp alla biståndsbeslut.
+
+Socialförvaltningen
+TJÄNSTESKRIVELSE
+Diarienummer SN 2025/0112
+Handläggare: Petter Halvarsson, kvalitetsstrateg
+Socialnämnden
+
+Förvaltningens synpunkter
+
+Förvaltningen välkomnar granskningen och delar revisorernas bild av uppföljningen.
+
+Socialnämnden
+YTTRANDE 2025-05-20
+Till Lindåsa kommuns revisorer
+
+Socialnämnden har tagit del av revisorernas granskningsrapport och tackar för en värdefull granskning.
+
+Socialnämnden
+PROTOKOLLSUTDRAG
+Sammanträdesdatum 2025-05-20
+
+§ 45
+
+Svar på revisorernas granskning av hemtjänsten
+
+Särskilt yttrande
+
+Roger Fält (SD) lämnar följande särskilda yttrande.
+
+”Sverigedemokraterna ställer sig bakom yttrandet till revisorerna.”
+
+Tove Almgren (L) får följande anteckning införd i protokollet.
+
+”Liberalerna står bakom valfriheten i hemtjänsten.”
+"""
+
+
+def test_an_audit_matter_the_auditors_the_office_and_the_namnd_each_in_their_own_paper():
+    """Papers that follow each other in one file, each under its kind in capitals with its writer on the line above
+    ("Revisorerna / MISSIV", "Socialförvaltningen / TJÄNSTESKRIVELSE", "Socialnämnden / YTTRANDE"): each speaks as
+    its writer — not as the nämnd a tjänsteskrivelse is addressed to below its kind; a member's note in the minutes
+    after a special statement is the member's own."""
+    c = clean_text(AUDIT)
+    s = analyse(c, AUDIT)
+    expect = {
+        "Revisorerna har tagit del av de sakkunnigas rapport": "Revisorerna",
+        "rekommenderar revisorerna socialnämnden": "Revisorerna",
+        "Förvaltningen välkomnar granskningen": "Socialförvaltningen",
+        "Socialnämnden har tagit del av revisorernas": "Socialnämnden",
+        "Sverigedemokraterna ställer sig bakom": "Särskilt yttrande av Sverigedemokraterna (SD)",
+        "Liberalerna står bakom valfriheten": "Protokollsanteckning av Liberalerna (L)",
+    }
+    for phrase, actor in expect.items():
+        assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
+    # the addressee and the address are no headings: the auditors' numbered part stands in their paper
+    assert _actor_of(s, c, "Revisorerna har tagit del").section == "Missiv – 4. Revisionell bedömning"
