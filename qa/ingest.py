@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 19  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 20  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -34,7 +34,8 @@ INGEST_VERSION = 19  # 3: soft hyphens and zero-width characters removed inside 
 # protocol ("Barn- och utbildningsnämnden"), a citizen's proposal, an official's and a member's question and answer;
 # 18: a Word file's pages where Word laid them out (w:lastRenderedPageBreak), Word's list numbers; 19: a PDF's header
 # block repeated atop its pages, signature-box labels, list numbers on lines of their own, the genre's headings and
-# numbered sub-headings on lines of their own, papers marked MISSIV / YTTRANDE with their writer above, the auditors
+# numbered sub-headings on lines of their own, papers marked MISSIV / YTTRANDE with their writer above, the auditors;
+# 20: names set side by side over their titles one signature
 
 
 @dataclass(frozen=True)

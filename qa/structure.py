@@ -118,6 +118,20 @@ _TITLE_LINE = re.compile(r"(?:[A-ZÅÄÖ][\wåäö-]*s )?[\wåäö-]*(?:direktö
                          r"strateg|utredare|jurist|controller)", re.I)
 _PERSON_WORD = r"[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?"
 _PERSON_LINE = re.compile(rf"{_PERSON_WORD}(?: {_PERSON_WORD}){{1,2}}")
+# a title in a signature set side by side: "Vice ordförande", "Certifierad kommunal revisor, uppdragsledare"
+_SIDE_TITLE = re.compile(r"(?:[\wåäö:-]+ ){0,3}[\wåäö-]*(?:direktör|chef|ordförande|sekreterare|handläggare|strateg|"
+                         r"utredare|jurist|controller|revisor|justerare|ledare)(?:, [\wåäö -]+)?", re.I)
+
+
+def _signature_run(texts: list[str], k: int) -> int:
+    """How many paragraphs from ``k`` are a signature set side by side: n >= 2 names, then their n titles in the same
+    order ("Lars-Erik Nordin / Agneta Kullberg / Ordförande / Vice ordförande"); 0 for none."""
+    n = 0
+    while k + n < len(texts) and _PERSON_LINE.fullmatch(texts[k + n]):
+        n += 1
+    if n < 2 or k + 2 * n > len(texts):
+        return 0
+    return 2 * n if all(_SIDE_TITLE.fullmatch(texts[k + n + i]) for i in range(n)) else 0
 # a summary of what a state inquiry or a ministry's promemoria proposes: "Utredningens förslag i sammandrag",
 # "Promemorians innehåll"; its voice is the inquiry's, as the paper sums it up
 _PROPOSALS_OF = re.compile(r"(?i)(?P<who>utredningen|betänkandet|promemorian|departementspromemorian|"
@@ -489,6 +503,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     out: list[Paragraph] = []
     paragraphs = clean.paragraphs
     texts = [clean.text[a:b] for a, b in paragraphs]
+    signature_left = 0  # paragraphs still to come of a signature set side by side
 
     for k, (a, b) in enumerate(paragraphs):
         text = texts[k]
@@ -508,6 +523,13 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             section = topic_section = f"{base} – {text}" if base else text
             topic_base = base
             out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if signature_left or (side_by_side := _signature_run(texts, k)):
+            # names set side by side over their titles, as a PDF gives them: all names, then all titles ("Lena Hjort /
+            # Birgitta Ståhlberg / Kenneth Åström / Sekreterare / Ordförande / Justerare"); one signature, not a name
+            # over the title beside it
+            signature_left = signature_left - 1 if signature_left else side_by_side - 1
+            out.append(Paragraph(a, b, "Underskrift", actor, False))
             continue
         if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(clean.text[slice(*paragraphs[k - 1])]) or \
                 _PERSON_LINE.fullmatch(text) and k + 1 < len(paragraphs) and \

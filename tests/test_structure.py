@@ -879,6 +879,20 @@ Roger Fält (SD) lämnar följande särskilda yttrande.
 Tove Almgren (L) får följande anteckning införd i protokollet.
 
 ”Liberalerna står bakom valfriheten i hemtjänsten.”
+
+Vid protokollet
+
+Lena Hjort
+
+Birgitta Ståhlberg
+
+Kenneth Åström
+
+Sekreterare
+
+Ordförande
+
+Justerare
 """
 
 
@@ -901,3 +915,8 @@ def test_an_audit_matter_the_auditors_the_office_and_the_namnd_each_in_their_own
         assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
     # the addressee and the address are no headings: the auditors' numbered part stands in their paper
     assert _actor_of(s, c, "Revisorerna har tagit del").section == "Missiv – 4. Revisionell bedömning"
+    # names set side by side over their titles are one signature: no name is a heading, none paired with the
+    # title beside it
+    signed = [_actor_of(s, c, line) for line in ("Lena Hjort", "Birgitta Ståhlberg", "Kenneth Åström", "Sekreterare",
+                                                 "Ordförande", "Justerare")]
+    assert all(p.section == "Underskrift" and not p.heading for p in signed)
