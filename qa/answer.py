@@ -196,6 +196,19 @@ def _trim(text: str, a: int, b: int, analyzer: Any, weights: dict[str, float]) -
     return s, e
 
 
+_QUOTE_MARKS = "”“\"„«»'’"
+
+
+def _unquoted(text: str, a: int, b: int) -> tuple[int, int]:
+    """The span without the quotation marks the paper sets around a written statement: the answer sets its own
+    (”Liberalerna står bakom valfriheten i hemtjänsten.”, not ””Liberalerna …”)."""
+    while b - a > 1 and text[a] in _QUOTE_MARKS:
+        a += 1
+    while b - a > 1 and text[b - 1] in _QUOTE_MARKS:
+        b -= 1
+    return a, b
+
+
 def short_actor(actor: str) -> str:
     """The speaker as the answer text names it: a reservation without its list of names (the citation has it).
 
@@ -533,6 +546,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     groups: dict[str, list[tuple[str, int]]] = {}
     for c in chosen:
         s, e = _trim(c.hit.passage.text, c.start, c.end, analyzer, weights)
+        s, e = _unquoted(c.hit.passage.text, s, e)
         quote = c.hit.passage.text[s:e]
         if any(x.quote == quote for x in citations):
             continue  # the same words in two passages (a summary repeated): cite them once

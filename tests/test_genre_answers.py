@@ -256,3 +256,32 @@ def test_a_decision_numbered_by_word_is_quoted_point_by_point_in_its_order(tmp_p
     (tmp_path / "work").mkdir()
     ans = answer_question(_indexed(paper, tmp_path / "work"), "Vad beslutade kommunstyrelsen om idrottshallen?")
     assert [c.quote[:8] for c in ans.citations] == ["Kommunst", "1. att e", "2. att i", "3. att k"]
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory):
+    """The audit matter as a PDF: the auditors' missiv, the office's tjänsteskrivelse, the nämnd's yttrande and the
+    protocol extract, a seven-line page header atop every page."""
+    paper = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "revision" / "corpus"
+    return _indexed(paper, tmp_path_factory.mktemp("audit"))
+
+
+def test_what_the_auditors_recommend_is_the_auditors_own_paper(audit):
+    ans = answer_question(audit, "Vad rekommenderar revisorerna socialnämnden?")
+    assert ans.citations[0].hit.passage.actor == "Revisorerna"
+    assert "rekommenderar revisorerna socialnämnden att" in ans.citations[0].quote
+
+
+def test_a_note_in_the_minutes_is_the_members_own_and_quoted_once_in_quotation_marks(audit):
+    ans = answer_question(audit, "Vad anser Liberalerna om valfriheten i hemtjänsten?")
+    assert ans.citations[0].hit.passage.actor.startswith("Protokollsanteckning av Liberalerna (L)")
+    assert ans.citations[0].quote.startswith("Liberalerna står bakom valfriheten")
+    assert "””" not in ans.text
+
+
+def test_who_chaired_is_the_whole_signature_not_a_name_beside_another_title(audit):
+    """A PDF gives names set side by side before their titles ("Birgitta Ståhlberg / Annika Berglöf / Ordförande /
+    Socialchef"): the signature is quoted whole, never the socialchef's name over the chair's title."""
+    ans = answer_question(audit, "Vem var ordförande i socialnämnden?")
+    signed = [c.quote for c in ans.citations if c.hit.passage.section == "Underskrift"]
+    assert signed and all("Birgitta Ståhlberg" in q and "Ordförande" in q for q in signed)
