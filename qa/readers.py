@@ -707,9 +707,12 @@ def _docx_children(el: Any, tag: str) -> Iterator[Any]:
 # --------------------------------------------------------------------------- .html / .htm
 
 _HTML_DROP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "title",
-              "meta", "link", "svg", "canvas", "iframe", "object", "embed", "audio", "video"}
+              "meta", "link", "svg", "canvas", "iframe", "object", "embed", "audio", "video", "button"}
 # header/footer inside these are part of the content (e.g. an article's <h1>), so kept.
 _HTML_CONTENT_SECTIONS = {"article", "main"}
+# a cookie banner (role="dialog"), menus and search boxes marked by their role rather than their tag
+_HTML_DROP_ROLES = {"navigation", "search", "dialog", "alertdialog"}
+_HTML_OL_TYPES = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 _HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "ul", "ol", "dl", "dt", "dd",
                 "table", "caption", "thead", "tbody", "tfoot", "section", "article", "main", "aside",
                 "blockquote", "pre", "figure", "figcaption", "address", "hr", "form", "fieldset",
@@ -734,8 +737,23 @@ def _read_html(path: Path, data: bytes) -> RawDocument:
 
     title = _html_title(soup)
     pieces: list[object] = []
-    _html_walk(soup, pieces, in_pre=False)
+    _html_walk(_html_main(soup), pieces, in_pre=False)
     return RawDocument(text=_html_join(pieces), page_starts=(), title=title, encoding=encoding)
+
+
+_HTML_MAIN_MIN_CHARS = 200  # a <main> with less text than this is no page's content (an empty shell a script fills)
+
+
+def _html_main(soup: Any) -> Any:
+    """The page's main content where it marks one (``<main>``, ``role="main"``), else the whole page: a municipality's
+    web page sets its paper among the site's furniture (a cookie banner, menus, search, a sidebar of contacts and
+    related links, a feedback form), which no speaker says."""
+    mains = [m for m in soup.find_all(lambda t: t.name == "main" or str(t.get("role", "")).lower() == "main")
+             if not any(p.name == "main" or str(p.get("role", "")).lower() == "main" for p in m.parents
+                        if p.name is not None and p is not soup)]
+    if len(mains) == 1 and len(mains[0].get_text(" ", strip=True)) >= _HTML_MAIN_MIN_CHARS:
+        return mains[0]
+    return soup
 
 
 def _html_declared_codec(data: bytes) -> str | None:
@@ -773,7 +791,11 @@ def _html_is_dropped(tag: Tag) -> bool:
         return not any(parent.name in _HTML_CONTENT_SECTIONS for parent in tag.parents)
     if name in _HTML_DROP:
         return True
+    if name == "form":  # a search or feedback form; not a page whose whole body is one form (ASP.NET)
+        return tag.find(["main", "article", "h1"]) is None
     attrs = tag.attrs or {}
+    if str(attrs.get("role", "")).lower() in _HTML_DROP_ROLES:
+        return True
     if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true":
         return True
     return bool(_HTML_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
@@ -789,9 +811,22 @@ def _html_walk(node: Any, out: list[object], in_pre: bool) -> None:
             name = child.name
             if name == "br":
                 out.append(_LINE)
-            elif name in _HTML_CELLS:
+            elif name == "table":
+                out.append(_BLOCK)
+                out.extend(_html_table(child))
+                out.append(_BLOCK)
+            elif name in _HTML_CELLS or name == "dd":  # a definition list's "Organ | Regionfullmäktige" as a row
                 out.append(_CELL)
                 _html_walk(child, out, in_pre)
+            elif name == "dt":
+                out.append(_LINE)
+                _html_walk(child, out, in_pre)
+            elif name == "li" and child.parent is not None and child.parent.name == "ol":
+                # the number a browser draws before an ordered list's item (decision points: "1. att …")
+                out.append(_BLOCK)
+                out.append(f"{_html_list_number(child)} ")
+                _html_walk(child, out, in_pre)
+                out.append(_BLOCK)
             elif name in _HTML_BLOCKS:
                 out.append(_BLOCK)
                 _html_walk(child, out, in_pre or name == "pre")
@@ -802,6 +837,46 @@ def _html_walk(node: Any, out: list[object], in_pre: bool) -> None:
             # Comments, doctypes, processing instructions etc. are NavigableString subclasses: skipped.
             text = str(child)
             out.append(_normalise_newlines(text) if in_pre else _HTML_SPACE.sub(" ", text))
+
+
+def _html_table(table: Any) -> list[object]:
+    """A table as a Word table reads (``_docx_table_text``): its caption, then one line a row, cells joined with
+    " | ", a cell that only marks its column ("X" in a vote list) read as the first row's heading of that column."""
+    out: list[object] = []
+    for caption in table.find_all("caption", recursive=False):
+        pieces: list[object] = []
+        _html_walk(caption, pieces, in_pre=False)
+        out.extend([_html_join(pieces), _BLOCK])
+    grid: list[list[str]] = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table or _html_is_dropped(tr):
+            continue
+        row = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            pieces = []
+            if not _html_is_dropped(cell):
+                _html_walk(cell, pieces, in_pre=False)
+            row.append(" ".join(_html_join(pieces).split()))
+        grid.append(row)
+    header = grid[0] if len(grid) > 1 else []
+    rows = [_CELL_SEPARATOR.join(c for c in (header[i] if r and c in _MARKS and i < len(header) and header[i] else c
+                                             for i, c in enumerate(cells)) if c)
+            for r, cells in enumerate(grid)]
+    for row in (r for r in rows if r):
+        out.extend([row, _LINE])
+    return out
+
+
+def _html_list_number(li: Any) -> str:
+    """"3." for the third item of an ``<ol>`` (its ``start`` and ``type`` honoured, an item's own ``value`` too)."""
+    ol = li.parent
+    items = [x for x in ol.find_all("li", recursive=False)]
+    number = _int(str(ol.get("start", "")), 1) - 1
+    for item in items:
+        number = _int(str(item.get("value", "")), number + 1)
+        if item is li:
+            break
+    return f"{_list_number(number, _HTML_OL_TYPES.get(str(ol.get('type', '1')), 'decimal'))}."
 
 
 def _html_join(pieces: list[object]) -> str:

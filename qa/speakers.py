@@ -39,7 +39,7 @@ _PRESENTER = re.compile(r"\b(borgarrådet|borgarrådets|föredragande\w*|kommuna
                         re.IGNORECASE)
 # an official asked by role ("Vad svarade förvaltningschefen?"): the voice whose label opens with that role
 # ("Förvaltningschef Helena Brodin", in a protocol)
-_OFFICIAL_ROLE = re.compile(r"\b(förvaltningschef|kommundirektör|stadsdirektör|trafikingenjör|skolskjutssamordnare|"
+_OFFICIAL_ROLE = re.compile(r"\b([a-zåäö]*chef|kommundirektör|stadsdirektör|trafikingenjör|skolskjutssamordnare|"
                             r"samordnare|utredare|rektor|nämndsekreterare|controller)(?:en|n)?\b", re.IGNORECASE)
 # the auditors as a voice, not "en oberoende revisor" someone wants: "revisorerna", "revisorernas", "the auditors"
 _AUDITORS_ASKED = re.compile(r"\b(?:revisorerna|revisorernas|kommunens revisorer|the auditors|auditors')(?![\w-])",

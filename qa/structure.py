@@ -73,6 +73,17 @@ ISSUER = re.compile(r"(?<![\w-])((?:[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+|[A
 _OFFICIAL_PAPER = re.compile(r"\b(?:tjänsteskrivelse|tjänsteutlåtande)\b", re.IGNORECASE)
 _HEAD_PARAGRAPHS = 15  # a paper's head (issuer, Dnr, Handläggare, addressee, title) ends before this
 _PROTOCOL_HEAD = 40  # a protocol's head (members present, justering, …) ends before this
+# an office's paper given whole within a protocol's §, under its byline
+_OFFICE_BYLINE = re.compile(r"^(?:Tjänsteutlåtande|Tjänsteskrivelse) från (?P<office>(?:[a-zåäö]+- och )?[a-zåäö]+"
+                            r"(?:förvaltningen|kontoret))\b", re.I)
+# headings where a matter's handling resumes after an office's paper: "Beredning", "Ärendets behandling i
+# regionfullmäktige", "Yrkanden", "Reservationer", …
+_MATTER_PHASE = re.compile(r"(?i)^(?:beredning|ärendets behandling\b|yrkanden|propositionsordning|beslutsgång|"
+                           r"omröstning|omröstningsresultat|reservation|reservationer|särskil|protokollsanteckning|"
+                           r"beslutet skickas|överläggning|.*s förslag$|.*s behandling$)")
+# a body's own part of the matter: "Arbetsutskottets förslag", "Regionstyrelsens behandling"
+_BODY_PART = re.compile(rf"(?P<body>{_BODY})s (?P<part>förslag|behandling)")
+_PARTICULARS = 3  # paragraphs after a web page's "§ 74 …" heading that may give the meeting's body and protocol
 _ADDRESSEE = re.compile(r"^(?:Till\b|Sid[a]?\b|Telefon\b|Tfn\b|E-post\b)", re.IGNORECASE)
 # a protocol's paragraph ("§ 52 Dnr KS 2025/87", "§ 12 Ny förskola i Norrby") opens a section of its own
 _ITEM = re.compile(r"^§\s*(?P<n>\d+[a-z]?(?:/\d{4})?)(?![\w/])\s*(?P<rest>.*)$", re.S)
@@ -83,11 +94,13 @@ _NAME = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3}"
 # one member with a party, or several with theirs: "Peter Ahlgren och Lina Öberg (båda M)"
 _MEMBER = rf"{_NAME}(?:(?:, | och ){_NAME})* \((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{{1,3}}\)"
 _MEMBERS = rf"{_MEMBER}(?:(?:, | och | samt ){_MEMBER})*"
-_MOVES = re.compile(rf"(?P<who>{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P<act>yrkar|frågar|"
-                    r"föreslår(?! i (?:en|sin) motion)|instämmer|reserverar sig|anmäler (?:en )?"
-                    r"(?:skriftlig )?reservation|lämnar (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
+# a party's members named by their party alone: "Ledamöterna för Vänsterpartiet reserverar sig …"
+_PARTY_MEMBERS = r"(?:Ledamöterna|Ledamoten|Ledamot) för (?:" + "|".join(sorted(set(PARTIES.values()))) + ")"
+_MOVES = re.compile(rf"(?P<who>{_MEMBERS}|{_PARTY_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P<act>yrkar|yrkade|frågar|"
+                    r"föreslår(?! i (?:en|sin) motion)|instämmer|reserverar sig|reserverade sig|anmäler (?:en )?"
+                    r"(?:skriftlig )?reservation|lämna(?:r|de) (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
                     r"(?:reservation|protokollsanteckning|särskil(?:t|da) yttrande)|antecknar|deltar inte|"
-                    r"får (?:följande |en )?anteckning införd i protokollet|"
+                    r"får (?:för [^,.]{3,40} räkning )?(?:följande |en )?anteckning införd i protokollet|"
                     # a protocol's record of a debate: "Thomas Berg (S), kommunstyrelsens ordförande, anför att …"
                     r"(?:anför|framhåller|menar|påpekar|betonar|understryker) att)\b")
 # members who join a motion: "Mats Höglund (M) yrkar, med instämmande av Fredrik Ohlsson (KD), att …"
@@ -98,7 +111,13 @@ _OFFICIAL = rf"[A-ZÅÄÖ][a-zåäö]*(?:chef|chefen|direktör|direktören|ingen
             rf"utredare|rektor|strateg|controller) {_NAME}"
 _OFFICIAL_VERB = r" (?:informerar|svarar|redogör|föredrar|berättar|presenterar|besvarar)\b"
 _OFFICIAL_WORDS = re.compile(rf"(?P<who>{_OFFICIAL}){_OFFICIAL_VERB}")
-_MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern}|{_OFFICIAL}{_OFFICIAL_VERB})")
+# … or answers a member's question, named by role: "På fråga från Hanna Lövgren (V) uppger socialchefen att …"
+_ROLE_WORD = r"[a-zåäö]*(?:chef|direktör|ingenjör|samordnare|sekreterare|handläggare|utredare|rektor|strateg|" \
+             r"controller)"
+_ASKED_OFFICIAL = re.compile(rf"På fråga (?:från|av) {_MEMBERS},? (?:uppger|svarar|förklarar|berättar|meddelar|"
+                             rf"redogör) (?P<role>{_ROLE_WORD})(?:en|n)\b")
+_MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern}|{_OFFICIAL}{_OFFICIAL_VERB}|"
+                          rf"{_ASKED_OFFICIAL.pattern})")
 _ROLE = r"(?:(?:Kommunalrådet|Borgarrådet|Regionrådet|Ordföranden|Ordförande) )?"
 _TURN = re.compile(rf"(?:(?:Replik|Anförande(?: \d+)?)\s+)?(?P<who>{_ROLE}{_NAME} \([A-ZÅÄÖ!]{{1,3}}\)):?")
 _GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?:(?:anför|framför)"
@@ -154,7 +173,8 @@ _META_LINE = re.compile(
 _SUMMARY_HEADING = re.compile(r"^Remissammanställning$", re.I)
 # who answered the remiss, as the summary lists them: "Remissen har besvarats av stadsbyggnadsnämnden, Norrmalms
 # stadsdelsnämnd och Cykelfrämjandet." / "Ärendet har remitterats till stadsledningskontoret."
-_ANSWERED_BY = re.compile(r"\b(?:besvarats av|remitterats till|yttrande(?:n)? har (?:inkommit|lämnats) från|"
+_ANSWERED_BY = re.compile(r"\b(?:besvarats av|remitterats till|remitterades (?:den \d{1,2} [a-zåäö]+ \d{4} )?till|"
+                          r"yttrande(?:n)? har (?:inkommit|lämnats) från|"
                           r"remissvar har (?:inkommit|lämnats) från)\s+(?P<names>[^.]+)", re.I)
 # a remissinstans named in its own heading: a nämnd, office or authority ("Stadsbyggnadsnämnden", "Norrmalms
 # stadsdelsnämnd", "Länsstyrelsen i Stockholms län"); the bodies that decide the matter are not among them
@@ -383,11 +403,20 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
     parts = []
     for s, e in zip(bounds, bounds[1:], strict=False):
         m = _MOVES.match(text, s)
+        if m is None and (asked := _ASKED_OFFICIAL.match(text, s)):
+            # the official the answer names by role, by name where the paragraph named them ("Socialchef Annika
+            # Berglöf och kvalitetsstrateg … föredrar ärendet.")
+            role = asked.group("role")
+            named = re.search(rf"(?i:{re.escape(role)}) {_NAME}", text[:s])
+            parts.append((s, e, named.group() if named else f"{role[:1].upper()}{role[1:]}", False))
+            continue
         if m is None:
             official = _OFFICIAL_WORDS.match(text, s)  # what the official says goes on ("… om följande.")
             parts.append((s, e, official.group("who") if official else None, bool(official)))
             continue
         act, who = m.group("act"), m.group("who")
+        if who.startswith("Ledam"):  # "Ledamöterna för Vänsterpartiet": the party, "(V)"
+            who = next(f"({code})" for code, name in PARTIES.items() if who.endswith(name))
         kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else \
             "Särskilt yttrande" if "yttrande" in act else "Anförande" if act.endswith(" att") else \
             "Fråga" if act == "frågar" else "Yrkande"
@@ -405,7 +434,12 @@ def _protocol_head(clean: CleanText) -> tuple[str | None, str | None]:
     if first is None:  # no "§ 52 …" opens a matter: no protocol (a page may quote "protokoll" in its head)
         return None, None
     head = paras[:first]
-    if not any(re.search(r"(?i)protokoll\b", t) for t in head):
+    if not (any(re.search(r"(?i)protokoll\b", t) for t in head) and
+            any(re.search(rf"(?<![\w-]){_BODY}(?![\w-])", t) for t in head)):
+        # a web page opens with its § as its heading, the meeting's particulars below it ("Organ |
+        # Regionfullmäktige", "Protokollet justerat | 2025-06-24")
+        head = head + paras[first + 1:first + 1 + _PARTICULARS]
+    if not any(re.search(r"(?i)protokoll(?:et)?\b", t) for t in head):
         return None, None
     body = next((m.group() for t in head if (m := re.search(rf"(?<![\w-]){_BODY}(?![\w-])", t))), None)
     if body is None:
@@ -467,7 +501,9 @@ def _paper_writer(texts: list[str], k: int) -> str | None:
 def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback_title: str = "") -> Structure:
     """Label every paragraph of ``clean`` with its section and speaker (see the module docstring)."""
     title, dnr = _title_and_dnr(clean, raw, given_title, fallback_title)
-    issuer, head_title = _official_head(clean)
+    opens_with_item = bool(clean.paragraphs) and bool(_ITEM.match(clean.text[slice(*clean.paragraphs[0])]))
+    # a page that opens with its "§ 74 …" is a protocol's, whatever office's paper it gives below
+    issuer, head_title = (None, None) if opens_with_item else _official_head(clean)
     protocol = False
     if issuer is None and head_title is None:
         # no tjänsteutlåtande: perhaps a protocol, which speaks for its body outside its members' words
@@ -490,12 +526,15 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     item_titled = False
     part: str | None = None  # a top-level part such as "Remissammanställning"
     body: str | None = issuer if protocol else None  # the body whose meeting we are in (for reservations)
+    meeting = body  # the body whose protocol this is, to return to after another body's part ("Regionstyrelsens
+    # behandling") of a matter
     presenter: str | None = None  # the föredragande, while their text runs
     respondents: set[str] = set()  # who answered the remiss, as its summary lists them
     respondent: str | None = None  # the remissinstans whose answer the summary gives, while it runs
     remiss_section: str | None = None  # a section that gives remiss answers under their senders' names
     proposal = False  # the actor is a body whose proposal a paper quotes ("Kommunstyrelsen föreslår …")
     summarised: str | None = None  # an inquiry whose proposals the paper sums up, while the summary runs
+    office_voice: str | None = None  # an office's paper given whole within a § (a web page's matter), while it runs
     title_next = False  # the paragraph after a bare "§ 47" line may be its matter's title
     quoted = False  # the remissinstans's answer is quoted as its office wrote it, headings and all
     topic_base: str | None = None  # the section a run of numbered topics stands in, and the latest topic's
@@ -552,7 +591,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         if not protocol and out and (m := _ITEM.match(text)) and (
                 found := _protocol_extract([clean.text[a2:b2] for a2, b2 in paragraphs[max(0, k - 5):k]])):
             # "Byggnadsnämnden / Protokollsutdrag / Sammanträdesdatum … / § 114": the nämnd's protocol, attached
-            protocol, body, doc_voice, actor = True, found, found, found
+            protocol, body, doc_voice, actor, meeting = True, found, found, found, found
             part, presenter, respondent, remiss_section, proposal, quoted = None, None, None, None, False, False
         if protocol and (m := _ITEM.match(text)):
             rest = _DNR.sub("", m.group("rest")).strip(" ,-–")
@@ -560,6 +599,17 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             actor, section, presenter, part, respondent = doc_voice, item, None, None, None
             title_next = not rest
             out.append(Paragraph(a, b, section, actor, True))
+            continue
+        if item and (m := _OFFICE_BYLINE.match(text)) and text.endswith(".") and \
+                re.search(r"\b(?:daterad|daterat|Handläggare)\b", text):
+            # "Tjänsteutlåtande från hälso- och sjukvårdsförvaltningen, daterat 2025-04-10.": the office's paper, given
+            # whole within the §, speaks for the office under its own headings until the matter's handling resumes
+            office_voice = actor = m.group("office")[:1].upper() + m.group("office")[1:]
+            out.append(Paragraph(a, b, section, actor, False))
+            continue
+        if item and _dissent_kind(section) and re.fullmatch(_MEMBER, text):
+            # "Mikael Strand (S)" under a written reservation: its signature, not a turn in a debate
+            out.append(Paragraph(a, b, section, actor, False))
             continue
         if item and (m := _TURN.fullmatch(text)):
             # a turn in the debate, under its speaker's name: "Anförande 3 / Jonas Öberg (MP):"
@@ -667,10 +717,26 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             if not item_titled and name.lower() not in KNOWN_HEADINGS and not decision:
                 item, item_titled = f"{item} {name}", True  # "§ 52" and its matter, "Ny förskola i Norrby"
                 section = item
+            elif office_voice and remiss_section and not _DECIDING.match(name) and \
+                    (re.fullmatch(_RESPONDENT, name) or name.lower() in respondents):
+                # a remiss answer the office's paper gives under its sender's heading
+                respondent, section, actor = name, f"{item} – {name}", f"{name}{ANSWERED}"
             else:
                 section = f"{item} – {name}"
+                phase = _MATTER_PHASE.search(name)
+                if phase or decision:  # the matter's handling resumes: the office's paper has ended
+                    office_voice = remiss_section = respondent = None
+                    body = meeting or body
                 if decision and re.fullmatch(_BODY, decision.group("body")):
                     body = actor = decision.group("body")  # "Kommunstyrelsens beslut": the body's own words
+                elif m := _BODY_PART.fullmatch(name):
+                    # "Arbetsutskottets förslag", "Regionstyrelsens behandling": that body's part of the matter
+                    actor = _nominative(m.group("body"))
+                    body = actor if m.group("part") == "behandling" else body
+                elif office_voice:  # the office's paper goes on under its own headings ("Bakgrund", "Remissvar")
+                    actor, respondent = office_voice, None
+                    if name.lower() in _REMISS_SECTIONS or _REMISS_HEADING.search(name):
+                        remiss_section = name
                 else:  # members' words end with their paragraph or at the next heading
                     actor = body or doc_voice
         elif _is_heading(text):

@@ -495,3 +495,9 @@ def test_an_audits_english_words_reach_the_swedish_text():
     swedish = in_swedish_terms("What did the auditors recommend about internal control in home care?")
     for word in ("revisorerna", "rekommenderar", "intern kontroll", "hemtjänst"):
         assert word in swedish
+
+
+def test_an_official_asked_by_role_is_the_official_who_answered():
+    assert speaker_matches(mentioned_speakers("Vad svarade socialchefen på Vänsterpartiets fråga?",
+                                              ["Socialchef Annika Berglöf", "Socialnämnden"]),
+                           "Socialchef Annika Berglöf")

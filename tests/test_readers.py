@@ -684,6 +684,43 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+WEB_PROTOCOL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>§ 74 Vårdcentraler</title></head><body>
+<div id="cookie-banner" role="dialog"><h2>Vi anv&auml;nder kakor</h2><button>Godkänn alla kakor</button></div>
+<form class="site-search" role="search"><input name="q"><button>Sök</button></form>
+<main><article><h1>§&nbsp;74 Sammanslagning av vårdcentraler</h1>
+<dl><dt>Organ</dt><dd>Regionfullmäktige</dd><dt>Sammanträdesdatum</dt><dd>2025-06-17</dd></dl>
+<p>Regionfullmäktige beslutar följande.</p>
+<ol><li>Vårdcentralerna slås samman.</li><li>En investeringsram om 46,2 miljoner kronor beviljas.</li></ol>
+<ol start="4" type="a"><li>fjärde</li><li value="9">nionde</li><li>tionde</li></ol>
+<table><caption>Omröstningslista</caption><tr><th>Ledamot</th><th>Parti</th><th>Ja</th><th>Nej</th><th>Avstår</th></tr>
+<tr><td>Erik Lidén</td><td>C</td><td></td><td>X</td><td></td></tr></table>
+<form class="feedback"><p>Fick du svar på det du letade efter?</p><button>Ja</button><button>Nej</button></form>
+Lorem ipsum dolor sit amet, en text så lång att huvudinnehållet räknas som sidans innehåll och inte som ett skal.
+</article></main>
+<aside><h2>Relaterade sidor</h2><p>Så fattas besluten i regionen</p></aside>
+</body></html>"""
+
+
+def test_a_web_page_gives_its_main_content_list_numbers_particulars_and_votes(tmp_path: Path) -> None:
+    """A municipality's web page: only its main content (no cookie banner, search, sidebar or feedback form); the
+    numbers a browser draws before an ordered list's items; a definition list's particulars as rows; a vote list's
+    "X" as its column's heading."""
+    text = read_file(write(tmp_path, "paragraf-74.html", WEB_PROTOCOL)).text
+    for furniture in ("kakor", "Sök", "Relaterade sidor", "Så fattas", "Fick du svar"):
+        assert furniture not in text
+    assert "Organ | Regionfullmäktige\nSammanträdesdatum | 2025-06-17" in text
+    assert "1. Vårdcentralerna slås samman.\n\n2. En investeringsram" in text
+    assert "d. fjärde\n\ni. nionde\n\nj. tionde" in text
+    assert "Omröstningslista\n\nLedamot | Parti | Ja | Nej | Avstår\nErik Lidén | C | Nej" in text
+
+
+def test_a_page_whose_body_is_one_form_is_read(tmp_path: Path) -> None:
+    """ASP.NET pages wrap the whole page in one <form>: that form is the page, not a search box."""
+    page = "<html><body><form id='aspnetForm'><h1>Protokoll</h1><p>Kommunstyrelsen beslutar att anta planen.</p>" \
+           "</form></body></html>"
+    assert "Kommunstyrelsen beslutar" in read_file(write(tmp_path, "asp.html", page)).text
+
+
 def test_html_text_layout_and_dropped_elements(tmp_path: Path) -> None:
     doc = read_file(write(tmp_path, "sida.html", PAGE))
     assert doc.text == (
@@ -692,7 +729,7 @@ def test_html_text_layout_and_dropped_elements(tmp_path: Path) -> None:
         "Block fetkursiv\n\n"
         "Punkt ett\n\n"
         "Punkt två\n\n"
-        "Namn | Röst\n\n"
+        "Namn | Röst\n"
         "Anna | Ja\n\n"
         "kod  rad 1\n  rad 2"
     )

@@ -920,3 +920,85 @@ def test_an_audit_matter_the_auditors_the_office_and_the_namnd_each_in_their_own
     signed = [_actor_of(s, c, line) for line in ("Lena Hjort", "Birgitta Ståhlberg", "Kenneth Åström", "Sekreterare",
                                                  "Ordförande", "Justerare")]
     assert all(p.section == "Underskrift" and not p.heading for p in signed)
+
+
+WEB_MATTER = """§ 74 Sammanslagning av vårdcentraler
+
+Organ | Regionfullmäktige
+Protokollet justerat | 2025-06-24
+
+Regionfullmäktiges beslut
+
+Regionfullmäktige beslutar följande.
+
+Förvaltningens förslag
+
+Tjänsteutlåtande från hälso- och sjukvårdsförvaltningen, daterat 2025-04-10. Handläggare: Tomas Lindgärde.
+
+Bakgrund
+
+Vårdcentralen Ekeby har sedan hösten 2022 haft svårt att rekrytera läkare.
+
+Remissvar
+
+Förstudien remitterades den 15 januari 2025 till Regionala pensionärsrådet och Lövsta kommun.
+
+Regionala pensionärsrådet
+
+Rådet avstyrker förslaget att stänga vårdcentralen i Ekeby.
+
+Beredning
+
+Regionstyrelsens behandling
+
+Regionstyrelsen behandlade ärendet den 27 maj 2025. Mikael Strand (S) yrkade återremiss.
+
+Yrkanden
+
+Per-Olof Sandell (M) yrkar bifall till regionstyrelsens förslag.
+
+Överläggning
+
+Socialchef Anna Berg och controller Per Ek föredrar ärendet. På fråga från Sara Lindkvist (V) uppger socialchefen att
+läkarna stannar.
+
+Reservationer
+
+Mikael Strand (S) reserverar sig mot beslutet och lämnar följande skriftliga reservation.
+
+Vi socialdemokrater reserverar oss mot nedläggningen.
+
+Mikael Strand (S)
+
+Ledamöterna för Vänsterpartiet reserverar sig mot beslutet till förmån för eget yrkande.
+
+Anneli Frost (C) får för Centerpartiets räkning följande anteckning införd i protokollet:
+"""
+
+
+def test_a_web_pages_matter_gives_each_voice_its_part():
+    """A region's matter on one web page under its § heading, the meeting's particulars below it: the council's
+    decision is the council's; the office's paper within it (under its byline) the office's, its remiss answers
+    their senders'; another body's part ("Regionstyrelsens behandling", past tense) that body's and its members';
+    a written reservation's signature is no turn in a debate; "Ledamöterna för Vänsterpartiet" are V; an official
+    answers a member's question in their own name."""
+    c = clean_text(WEB_MATTER)
+    s = analyse(c, WEB_MATTER)
+    expect = {
+        "Regionfullmäktige beslutar följande": "Regionfullmäktige",
+        "haft svårt att rekrytera": "Hälso- och sjukvårdsförvaltningen",
+        "Förstudien remitterades": "Hälso- och sjukvårdsförvaltningen",
+        "Rådet avstyrker": "Regionala pensionärsrådet, remissvar",
+        "Regionstyrelsen behandlade": "Regionstyrelsen",
+        "yrkade återremiss": "Yrkande av Socialdemokraterna (S) i regionstyrelsen",
+        "yrkar bifall till regionstyrelsens": "Yrkande av Moderaterna (M) i regionfullmäktige",
+        "uppger socialchefen": "Socialchef Anna Berg",
+        "Vi socialdemokrater reserverar": "Reservation av Socialdemokraterna (S) i regionfullmäktige",
+        "Ledamöterna för Vänsterpartiet": "Reservation av Vänsterpartiet (V) i regionfullmäktige",
+        "får för Centerpartiets räkning": "Protokollsanteckning av Centerpartiet (C) i regionfullmäktige",
+    }
+    for phrase, actor in expect.items():
+        assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
+    signed = next(p for p in s.paragraphs if c.text[p.start:p.end] == "Mikael Strand (S)")
+    assert signed.actor.startswith("Reservation av Socialdemokraterna (S)") and not signed.heading
+
