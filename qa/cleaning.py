@@ -35,9 +35,9 @@ _PAGE_LINE = re.compile(
 _WORD = re.compile(r"\S+")
 # a list's number or bullet alone on its line, its text on the next ("1." ⏎ "Följs biståndsbesluten upp …?")
 _MARKER_LINE = re.compile(r"\d{1,2}[.)]|[a-zA-Z][)]|[•●▪◦■\-–*]")
-# a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"); a bullet may go on from a
-# lead-in ("Utredaren skall ⏎ - utgå ifrån …")
-# ("2.1 Bakgrund", "• Tjänsteskrivelse den 28 april 2025"); a protocol's paragraph opens one too ("§ 45")
+# a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"), as do a numbered heading
+# ("2.1 Bakgrund") and a bulleted point ("• Tjänsteskrivelse den 28 april 2025"); a dash may go on from a lead-in
+# ("Utredaren skall ⏎ - utgå ifrån …"); a protocol's paragraph opens a line too ("§ 45")
 _LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[•●▪◦■])\s+[A-ZÅÄÖ]")
 _ITEM_LINE = re.compile(r"§\s*\d")
 # the headings of the genre's papers, each a line of its own however it is set
@@ -294,7 +294,7 @@ def clean_text(
         prev = None
 
     line_pos = [-1] * len(lines)  # cleaned offset where each text line starts
-    marker: str | None = None  # a list's number or bullet on a line of its own, to open the line after it
+    marker = False  # a list's number or bullet stood on the line before: this line is its point's text
     for i, line in enumerate(lines):
         if i in page_lines:
             pending_page = page_lines[i]
@@ -306,20 +306,18 @@ def clean_text(
             blank_run += 1
             continue
         content = line.content
-        if marker is not None:  # the point's text goes on from its number: "1." ⏎ "Följs besluten upp …?"
-            marker = None
+        if marker:  # the point's text goes on from its number: "1." ⏎ "Följs besluten upp …?"
+            marker = False
             across_header = False
             blank_run = 0
             line_pos[i] = out.length
             _emit_line(out, line, prev, vocab, joined=True)
             prev, prev_opened = line, False
             continue
-        if _MARKER_LINE.fullmatch(content) and (after := next(
-                (ln.content for j, ln in enumerate(lines[i + 1:], i + 1)
-                 if not ln.blank and j not in page_lines and j not in running), None)) is not None \
+        if _MARKER_LINE.fullmatch(content) and (after := _next_text(lines, i, page_lines, running)) is not None \
                 and not _MARKER_LINE.fullmatch(after):
             # a PDF may set a list's numbers and bullets apart from their text: the point is judged as one line
-            marker = content
+            marker = True
             content = f"{content} {after}"
         new_paragraph = prev is None or blank_run >= blanks_for_break
         if prev is not None and not new_paragraph:
@@ -387,6 +385,14 @@ def clean_text(
         estimated_before=estimated_before,
         removed_page_lines=tuple(page_lines.values()),
     )
+
+
+def _next_text(lines: list[_Line], i: int, page_lines: dict[int, int], running: set[int]) -> str | None:
+    """The content of the first text line after line ``i`` (past blank, page-number and running lines), if any."""
+    for j in range(i + 1, len(lines)):
+        if not lines[j].blank and j not in page_lines and j not in running:
+            return lines[j].content
+    return None
 
 
 def _clean_pos(offs: array, orig: int) -> int:
