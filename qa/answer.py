@@ -196,6 +196,15 @@ def _trim(text: str, a: int, b: int, analyzer: Any, weights: dict[str, float]) -
     return s, e
 
 
+def _header_row(text: str, a: int, b: int) -> bool:
+    """A table's first row of single-word column labels ("Ledamot | Parti | Ja | Nej | Avstår"): it says nothing, and
+    "What did the Left Party want?" must not be answered with it because it holds the word "Parti"."""
+    cells = text[a:b].strip().split(" | ")
+    opens_table = a == 0 or text[max(a - 2, 0):a] == "\n\n"
+    return len(cells) >= 2 and opens_table and text[b:b + 1] == "\n" and \
+        all(len(cell.split()) == 1 and not any(ch.isdigit() for ch in cell) for cell in cells)
+
+
 _QUOTE_MARKS = "”“\"„«»'’"
 
 
@@ -405,7 +414,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             short_point = is_point(text) and len(text.split()) >= 4 or \
                 len(text.split()) >= 3 and any(person in text for person in people)
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
-                    and (markers_answer or not is_voice_marker(text)):
+                    and (markers_answer or not is_voice_marker(text)) and not _header_row(h.passage.text, a, b):
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return refuse(None)

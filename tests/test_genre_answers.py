@@ -285,3 +285,12 @@ def test_who_chaired_is_the_whole_signature_not_a_name_beside_another_title(audi
     ans = answer_question(audit, "Vem var ordförande i socialnämnden?")
     signed = [c.quote for c in ans.citations if c.hit.passage.section == "Underskrift"]
     assert signed and all("Birgitta Ståhlberg" in q and "Ordförande" in q for q in signed)
+
+
+def test_a_tables_header_row_is_no_answer(namnd):
+    """"What did the Left Party want?" holds the word a vote list's header row has ("Ledamot | Parti | Ja | Nej |
+    Avstår"): the party's own words answer it, never the column labels."""
+    ans = answer_question(namnd, "What did the Left Party want?")
+    assert ans.citations and ans.citations[0].hit.passage.actor.startswith(("Reservation av Vänsterpartiet",
+                                                                              "Yrkande av Vänsterpartiet"))
+    assert not any(c.quote.startswith(("Ledamot | Parti", "Namn | Parti")) for c in ans.citations)
