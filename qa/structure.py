@@ -95,7 +95,8 @@ _NAME = r"[A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+){1,3}"
 _MEMBER = rf"{_NAME}(?:(?:, | och ){_NAME})* \((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{{1,3}}\)"
 _MEMBERS = rf"{_MEMBER}(?:(?:, | och | samt ){_MEMBER})*"
 # a party's members named by their party alone: "Ledamöterna för Vänsterpartiet reserverar sig …"
-_PARTY_MEMBERS = r"(?:Ledamöterna|Ledamoten|Ledamot) för (?:" + "|".join(sorted(set(PARTIES.values()))) + ")"
+_PARTY_NAME = "(?:" + "|".join(sorted(set(PARTIES.values()))) + ")"
+_PARTY_MEMBERS = rf"(?:Ledamöterna|Ledamoten|Ledamot) för {_PARTY_NAME}(?:(?:, | och ){_PARTY_NAME})*"
 _MOVES = re.compile(rf"(?P<who>{_MEMBERS}|{_PARTY_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?P<act>yrkar|yrkade|frågar|"
                     r"föreslår(?! i (?:en|sin) motion)|instämmer|reserverar sig|reserverade sig|anmäler (?:en )?"
                     r"(?:skriftlig )?reservation|lämna(?:r|de) (?:en |ett |följande )?(?:skriftlig |skriftligt )?"
@@ -415,8 +416,9 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
             parts.append((s, e, official.group("who") if official else None, bool(official)))
             continue
         act, who = m.group("act"), m.group("who")
-        if who.startswith("Ledam"):  # "Ledamöterna för Vänsterpartiet": the party, "(V)"
-            who = next(f"({code})" for code, name in PARTIES.items() if who.endswith(name))
+        if who.startswith("Ledam"):  # "Ledamöterna för Socialdemokraterna och Vänsterpartiet": "(S) och (V)"
+            named = re.findall(_PARTY_NAME, who)
+            who = " och ".join(f"({next(c for c, n in PARTIES.items() if n == name)})" for name in named)
         kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else \
             "Särskilt yttrande" if "yttrande" in act else "Anförande" if act.endswith(" att") else \
             "Fråga" if act == "frågar" else "Yrkande"

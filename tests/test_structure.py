@@ -953,6 +953,8 @@ Regionstyrelsens behandling
 
 Regionstyrelsen behandlade ärendet den 27 maj 2025. Mikael Strand (S) yrkade återremiss.
 
+Ledamöterna för Socialdemokraterna och Vänsterpartiet reserverade sig mot beslutet till förmån för egna yrkanden.
+
 Yrkanden
 
 Per-Olof Sandell (M) yrkar bifall till regionstyrelsens förslag.
@@ -991,6 +993,7 @@ def test_a_web_pages_matter_gives_each_voice_its_part():
         "Rådet avstyrker": "Regionala pensionärsrådet, remissvar",
         "Regionstyrelsen behandlade": "Regionstyrelsen",
         "yrkade återremiss": "Yrkande av Socialdemokraterna (S) i regionstyrelsen",
+        "reserverade sig mot beslutet": "Reservation av Socialdemokraterna (S) och Vänsterpartiet (V) i regionstyrelsen",
         "yrkar bifall till regionstyrelsens": "Yrkande av Moderaterna (M) i regionfullmäktige",
         "uppger socialchefen": "Socialchef Anna Berg",
         "Vi socialdemokrater reserverar": "Reservation av Socialdemokraterna (S) i regionfullmäktige",
