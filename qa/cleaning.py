@@ -215,7 +215,7 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
         for b in boundaries:
             top = range(b, min(b + width, len(text_lines)))
             for k in [*top, *range(max(b - width, 0), b)]:
-                key = " ".join(lines[text_lines[k]].content.split())
+                key = keys[k]
                 if len(key) <= 100 and (" " in key or key.isupper()):
                     found = slots.setdefault(key, {})
                     found[text_lines[k]] = found.get(text_lines[k], False) or k in top

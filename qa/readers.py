@@ -681,9 +681,14 @@ def _docx_table_text(tbl: Any, numbering: _DocxNumbering | None = None) -> str:
     that only marks its column ("X", "✓") reads as the first row's heading of that column: in a vote list
     "Ledamot | Parti | Ja | Nej | Avstår", the row "Mattias Rehn | SD | | X |" reads "Mattias Rehn | SD | Nej".
     """
-    grid: list[list[str]] = []
-    for tr in _docx_children(tbl, _w("tr")):
-        grid.append([" ".join(" ".join(_docx_blocks(tc, numbering)).split()) for tc in _docx_children(tr, _w("tc"))])
+    grid = [[" ".join(" ".join(_docx_blocks(tc, numbering)).split()) for tc in _docx_children(tr, _w("tc"))]
+            for tr in _docx_children(tbl, _w("tr"))]
+    return "\n".join(_table_rows(grid))
+
+
+def _table_rows(grid: list[list[str]]) -> list[str]:
+    """A table's non-empty rows, cells joined with " | ", a cell that only marks its column ("X", "✓") read as the
+    first row's heading of that column (a Word page mark in such a cell kept before it). Word's and HTML tables."""
     header = grid[0] if len(grid) > 1 else []
     rows: list[str] = []
     for r, cells in enumerate(grid):
@@ -692,7 +697,7 @@ def _docx_table_text(tbl: Any, numbering: _DocxNumbering | None = None) -> str:
                  for i, cell in enumerate(cells)]
         if any(shown):
             rows.append(_CELL_SEPARATOR.join(cell for cell in shown if cell))
-    return "\n".join(rows)
+    return rows
 
 
 def _docx_children(el: Any, tag: str) -> Iterator[Any]:
@@ -713,7 +718,7 @@ _HTML_CONTENT_SECTIONS = {"article", "main"}
 # a cookie banner (role="dialog"), menus and search boxes marked by their role rather than their tag
 _HTML_DROP_ROLES = {"navigation", "search", "dialog", "alertdialog"}
 _HTML_OL_TYPES = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
-_HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "ul", "ol", "dl", "dt", "dd",
+_HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "ul", "ol", "dl",
                 "table", "caption", "thead", "tbody", "tfoot", "section", "article", "main", "aside",
                 "blockquote", "pre", "figure", "figcaption", "address", "hr", "form", "fieldset",
                 "legend", "details", "summary", "body", "html", "center"}
@@ -858,11 +863,7 @@ def _html_table(table: Any) -> list[object]:
                 _html_walk(cell, pieces, in_pre=False)
             row.append(" ".join(_html_join(pieces).split()))
         grid.append(row)
-    header = grid[0] if len(grid) > 1 else []
-    rows = [_CELL_SEPARATOR.join(c for c in (header[i] if r and c in _MARKS and i < len(header) and header[i] else c
-                                             for i, c in enumerate(cells)) if c)
-            for r, cells in enumerate(grid)]
-    for row in (r for r in rows if r):
+    for row in _table_rows(grid):
         out.extend([row, _LINE])
     return out
 
@@ -870,9 +871,8 @@ def _html_table(table: Any) -> list[object]:
 def _html_list_number(li: Any) -> str:
     """"3." for the third item of an ``<ol>`` (its ``start`` and ``type`` honoured, an item's own ``value`` too)."""
     ol = li.parent
-    items = [x for x in ol.find_all("li", recursive=False)]
     number = _int(str(ol.get("start", "")), 1) - 1
-    for item in items:
+    for item in ol.find_all("li", recursive=False):
         number = _int(str(item.get("value", "")), number + 1)
         if item is li:
             break

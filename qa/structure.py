@@ -108,13 +108,12 @@ _MOVES = re.compile(rf"(?P<who>{_MEMBERS}|{_PARTY_MEMBERS})(?:, [a-zåäö][^,.(
 _JOINED_BY = re.compile(rf"\bmed instämmande av (?P<who>{_MEMBERS})")
 # an official who informs or answers in a protocol: "Förvaltningschef Helena Brodin informerar nämnden om följande.",
 # "Förvaltningschef Helena Brodin svarar att …"
-_OFFICIAL = rf"[A-ZÅÄÖ][a-zåäö]*(?:chef|chefen|direktör|direktören|ingenjör|samordnare|sekreterare|handläggare|" \
-            rf"utredare|rektor|strateg|controller) {_NAME}"
+_ROLE_WORDS = r"(?:chef|direktör|ingenjör|samordnare|sekreterare|handläggare|utredare|rektor|strateg|controller)"
+_OFFICIAL = rf"[A-ZÅÄÖ][a-zåäö]*(?:chefen|direktören|{_ROLE_WORDS}) {_NAME}"
 _OFFICIAL_VERB = r" (?:informerar|svarar|redogör|föredrar|berättar|presenterar|besvarar)\b"
 _OFFICIAL_WORDS = re.compile(rf"(?P<who>{_OFFICIAL}){_OFFICIAL_VERB}")
 # … or answers a member's question, named by role: "På fråga från Hanna Lövgren (V) uppger socialchefen att …"
-_ROLE_WORD = r"[a-zåäö]*(?:chef|direktör|ingenjör|samordnare|sekreterare|handläggare|utredare|rektor|strateg|" \
-             r"controller)"
+_ROLE_WORD = rf"[a-zåäö]*{_ROLE_WORDS}"
 _ASKED_OFFICIAL = re.compile(rf"På fråga (?:från|av) {_MEMBERS},? (?:uppger|svarar|förklarar|berättar|meddelar|"
                              rf"redogör) (?P<role>{_ROLE_WORD})(?:en|n)\b")
 _MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern}|{_OFFICIAL}{_OFFICIAL_VERB}|"
@@ -134,13 +133,13 @@ _CITIZEN_PROPOSAL = re.compile(rf"^(?P<who>{_NAME})(?:, [A-ZÅÄÖ][\wåäö-]+(
 # Kommunstyrelsen föreslår att …"
 _PROPOSAL_OF_BODY = re.compile(rf"^(?P<body>{_BODY})s förslag\b")
 # a signature: a name line over a title line ("Peter Lindahl" / "Kommundirektör", "Kommunstyrelsens ordförande")
-_TITLE_LINE = re.compile(r"(?:[A-ZÅÄÖ][\wåäö-]*s )?[\wåäö-]*(?:direktör|chef|ordförande|sekreterare|handläggare|"
-                         r"strateg|utredare|jurist|controller)", re.I)
+_TITLE_WORDS = "direktör|chef|ordförande|sekreterare|handläggare|strateg|utredare|jurist|controller"
+_TITLE_LINE = re.compile(rf"(?:[A-ZÅÄÖ][\wåäö-]*s )?[\wåäö-]*(?:{_TITLE_WORDS})", re.I)
 _PERSON_WORD = r"[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?"
 _PERSON_LINE = re.compile(rf"{_PERSON_WORD}(?: {_PERSON_WORD}){{1,2}}")
 # a title in a signature set side by side: "Vice ordförande", "Certifierad kommunal revisor, uppdragsledare"
-_SIDE_TITLE = re.compile(r"(?:[\wåäö:-]+ ){0,3}[\wåäö-]*(?:direktör|chef|ordförande|sekreterare|handläggare|strateg|"
-                         r"utredare|jurist|controller|revisor|justerare|ledare)(?:, [\wåäö -]+)?", re.I)
+_SIDE_TITLE = re.compile(rf"(?:[\wåäö:-]+ ){{0,3}}[\wåäö-]*(?:{_TITLE_WORDS}|revisor|justerare|ledare)"
+                         r"(?:, [\wåäö -]+)?", re.I)
 
 
 def _signature_run(texts: list[str], k: int) -> int:
@@ -418,7 +417,7 @@ def _member_moves(text: str, body: str | None) -> list[tuple[int, int, str | Non
         act, who = m.group("act"), m.group("who")
         if who.startswith("Ledam"):  # "Ledamöterna för Socialdemokraterna och Vänsterpartiet": "(S) och (V)"
             named = re.findall(_PARTY_NAME, who)
-            who = " och ".join(f"({next(c for c, n in PARTIES.items() if n == name)})" for name in named)
+            who = " och ".join(f"({_PARTY_NAMES[name.lower()]})" for name in named)
         kind = "Reservation" if "reserv" in act else "Protokollsanteckning" if "anteck" in act else \
             "Särskilt yttrande" if "yttrande" in act else "Anförande" if act.endswith(" att") else \
             "Fråga" if act == "frågar" else "Yrkande"
@@ -482,6 +481,18 @@ def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
             break
     m = ISSUER.search(" ".join(paras[:first]))
     return (m.group(1) if m else None), title
+
+
+def _answers_remiss(name: str, respondents: set[str]) -> bool:
+    """A heading naming a remissinstans (not a body deciding the matter): one of its kind ("Stadsbyggnadsnämnden",
+    "Lövsta kommun") or one the paper lists as having answered."""
+    return not _DECIDING.match(name) and bool(re.fullmatch(_RESPONDENT, name) or name.lower() in respondents)
+
+
+def _gives_remiss_answers(name: str) -> bool:
+    """A heading under which the remiss answers follow, each under its sender's name ("Remissvar", "Ärendets
+    beredning", "Yttranden under samrådet")."""
+    return name.lower() in _REMISS_SECTIONS or bool(_REMISS_HEADING.search(name))
 
 
 def _paper_writer(texts: list[str], k: int) -> str | None:
@@ -572,9 +583,8 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             signature_left = signature_left - 1 if signature_left else side_by_side - 1
             out.append(Paragraph(a, b, "Underskrift", actor, False))
             continue
-        if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(clean.text[slice(*paragraphs[k - 1])]) or \
-                _PERSON_LINE.fullmatch(text) and k + 1 < len(paragraphs) and \
-                _TITLE_LINE.fullmatch(clean.text[slice(*paragraphs[k + 1])]):
+        if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(texts[k - 1]) or \
+                _PERSON_LINE.fullmatch(text) and k + 1 < len(texts) and _TITLE_LINE.fullmatch(texts[k + 1]):
             out.append(Paragraph(a, b, "Underskrift", actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
             continue
         if (out or issuer is None) and (
@@ -591,7 +601,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             out.append(Paragraph(a, b, section, actor, True))
             continue
         if not protocol and out and (m := _ITEM.match(text)) and (
-                found := _protocol_extract([clean.text[a2:b2] for a2, b2 in paragraphs[max(0, k - 5):k]])):
+                found := _protocol_extract(texts[max(0, k - 5):k])):
             # "Byggnadsnämnden / Protokollsutdrag / Sammanträdesdatum … / § 114": the nämnd's protocol, attached
             protocol, body, doc_voice, actor, meeting = True, found, found, found, found
             part, presenter, respondent, remiss_section, proposal, quoted = None, None, None, None, False, False
@@ -719,8 +729,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             if not item_titled and name.lower() not in KNOWN_HEADINGS and not decision:
                 item, item_titled = f"{item} {name}", True  # "§ 52" and its matter, "Ny förskola i Norrby"
                 section = item
-            elif office_voice and remiss_section and not _DECIDING.match(name) and \
-                    (re.fullmatch(_RESPONDENT, name) or name.lower() in respondents):
+            elif office_voice and remiss_section and _answers_remiss(name, respondents):
                 # a remiss answer the office's paper gives under its sender's heading
                 respondent, section, actor = name, f"{item} – {name}", f"{name}{ANSWERED}"
             else:
@@ -737,7 +746,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                     body = actor if m.group("part") == "behandling" else body
                 elif office_voice:  # the office's paper goes on under its own headings ("Bakgrund", "Remissvar")
                     actor, respondent = office_voice, None
-                    if name.lower() in _REMISS_SECTIONS or _REMISS_HEADING.search(name):
+                    if _gives_remiss_answers(name):
                         remiss_section = name
                 else:  # members' words end with their paragraph or at the next heading
                     actor = body or doc_voice
@@ -759,8 +768,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 section = name
                 out.append(Paragraph(a, b, section, actor, True))
                 continue
-            if (summary or remiss_section) and not _DECIDING.match(name) and name != doc_voice and \
-                    (re.fullmatch(_RESPONDENT, name) or name.lower() in respondents):
+            if (summary or remiss_section) and name != doc_voice and _answers_remiss(name, respondents):
                 respondent = name
                 section = f"{part if summary else remiss_section} – {name}"
                 if summary:
@@ -768,7 +776,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 actor = f"{name}{ANSWERED}"
                 out.append(Paragraph(a, b, section, actor, heading))
                 continue
-            remiss_section = name if name.lower() in _REMISS_SECTIONS or _REMISS_HEADING.search(name) else None
+            remiss_section = name if _gives_remiss_answers(name) else None
             if _SUMMARY_HEADING.match(name):
                 part, presenter, section = "Remissammanställning", None, None
                 actor = summary_voice
