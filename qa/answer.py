@@ -54,6 +54,7 @@ from qa.questions import (
     wants_example,
     wants_reason,
     wants_view,
+    without_reference,
 )
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
@@ -346,7 +347,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         return Answer(question, _no_answer_text(lang, reason), True, [], shown, related=shown[:3], language=lang,
                       rewritten=rewritten, evidence=evidence)
 
-    speakers = mentioned_speakers(expand_query(rewritten), voices(h.passage for h in pool))
+    pool_voices = voices(h.passage for h in pool)
+    speakers = mentioned_speakers(expand_query(rewritten), pool_voices)
+    # the voice measured against another is the one asked: "Delar oppositionen stadsledningskontorets syn …?"
+    measured = {s.label for s in mentioned_speakers(expand_query(without_reference(rewritten)), pool_voices)}
+    asked = [sp for sp in speakers if sp.label in measured] or speakers
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     people = _PERSON.findall(rewritten)
@@ -431,7 +436,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     prior = np.array([c.hit.score for c in cands])
     # how someone voted is recorded by the body (its vote list), not in the voter's own words
     voices_count = bool(speakers) and not asks_vote(rewritten)
-    match = np.array([1.0 if voices_count and speaker_matches(speakers, c.hit.passage.actor) else 0.0 for c in cands])
+    match = np.array([1.0 if voices_count and speaker_matches(asked, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till

@@ -87,6 +87,10 @@ _MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon
                     r"|\b\w*kronor\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\b\d[\d  ]*(?:[.,]\d+)?\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo\w*|"
                      r"trettio\w*|hundra\w*|tusen\w*|miljon\w*|miljard\w*|hälften|dubbelt)\b", re.IGNORECASE)
+# a count may be a judgement, not a figure: "dessa frågor bör vara i begränsat antal" — of what is counted only
+# ("ett fåtal … frågor" tells nothing of how many employees)
+_VAGUE_COUNT = re.compile(r"\b(?:(?:begränsat|stort|större|mindre|litet|ringa) antal|fåtal|flertal|handfull)\b",
+                          re.IGNORECASE)
 # not an amount: years, periods, dates, document numbers ("2014", "2015-2018", "PM 2014:134", "4.5")
 _NOT_AMOUNT = re.compile(r"\d+(?:[:./–-]\d+)+|\b(?:19|20)\d\d\b")
 
@@ -167,7 +171,7 @@ _ASKS_VIEW = re.compile(r"\b(?:anser|ansåg|tycker|tyckte|menar|bedömer|bedömd
 _GIVES_EXAMPLE = re.compile(r"\b(exempel\w*|t\.\s?ex\.|bland annat|såsom)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(skiljer|skillnad|jämför|jämfört|olika|(?:överens|eniga) om|"
                          r"samma (?:uppfattning|syn|linje)|compare|differ|difference|versus|vs|agree (?:on|about)|"
-                         r"disagree)\b",
+                         r"disagree|and\b[^?]{1,80}\bagree\b(?! with))\b",
                          re.IGNORECASE)
 
 
@@ -276,7 +280,9 @@ def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -
     if _ASKS_MONEY.search(question):
         return not any(_MONEY.search(t) for t in best)
     if _ASKS_HOW_MANY.search(question):
-        return not any(_amount(t) for t in best)
+        noun = _counted(question)
+        stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
+        return not any(_amount(t) or (stem and _VAGUE_COUNT.search(t) and stem in t.lower()) for t in best)
     return False
 
 
@@ -384,6 +390,30 @@ def set_aside(question: str) -> str | None:
     return (m.group("front") or m.group("end")).strip() if m else None
 
 
+# the voice a question measures another against: "Delar oppositionen stadsledningskontorets syn på …?", "Håller M
+# med kontoret om …?", "Does the opposition agree with the city executive office …?" ask the first voice, not the
+# second
+_VIEW_NOUN = (r"(?:syn|uppfattning|bedömning|analys|åsikt|kritik|hållning|linje|ståndpunkt|"
+              r"view|position|analysis|stance)")
+_REFERENCE = re.compile(
+    rf"\b(?:delar|delade)\s+(?:[\w:/-]+\s+){{1,5}}?(?P<sv>(?:[\w:-]+s\s+(?:och\s+)?)+{_VIEW_NOUN})\b|"
+    r"\b(?:håller|höll)\s+(?:[\w:/-]+\s+){1,5}?med\s+(?P<med>[^?,]+?)(?=\s+om\b|\s+i\b|\s*[?,]|$)|"
+    r"\bi likhet med\s+(?P<like>[\w:-]+(?:\s+[\w:-]+)?)|"
+    r"\b(?:agrees?|agreed|disagrees?|side[sd]?)\s+with\s+(?P<with>[^?,]+?)(?=\s+(?:on|about|that|in|over)\b|\s*[?,]|$)|"
+    rf"\b(?:shares?|shared)\s+(?P<share>(?:the\s+)?[\w/-]+(?:\s+[\w/-]+){{0,3}}?(?:'s|’s)\s+{_VIEW_NOUN})\b",
+    re.IGNORECASE)
+
+
+def without_reference(question: str) -> str:
+    """The question without the voice it measures the asked one against: "Delar oppositionen stadsledningskontorets
+    syn på KSL?" -> "Delar oppositionen på KSL?"; unchanged when it names none."""
+    m = _REFERENCE.search(question)
+    if not m:
+        return question
+    group = next(g for g in ("sv", "med", "like", "with", "share") if m.group(g))
+    return (question[:m.start(group)] + question[m.end(group):]).strip()
+
+
 # what a body decided: its decision ("Kommunstyrelsens beslut") or, in a paper before the decision, what it is
 # proposed to decide ("Förslag till beslut")
 _BODIES = r"(?:kommunfullmäktige|fullmäktige|kommunstyrelsen|nämnden|styrelsen|\w+styrelse|\w+nämnden)"
@@ -396,9 +426,11 @@ _BODY_VOTED = (rf"\bhur röstade (?:\w+ )?{_BODIES}\b|\bhow did (?:\w+ ){{0,3}}{
                rf"^\s*(?:{_ADOPTED}) (?:\w+ )?{_BODIES}\b|"
                rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:{_ADOPT_EN})\b")
 # when a body decided is asked for its decision too: "On what date did the board decide this?", "När beslutade
-# kommunstyrelsen i ärendet?" — a paper that only proposes one does not date it (a party's vote is its reservation)
+# kommunstyrelsen i ärendet?", "Vilket datum beslutade kommunfullmäktige …?" — a paper that only proposes one does
+# not date it (a party's vote is its reservation)
 _DECIDED_WHEN = (rf"\b(?:when|(?:on )?(?:what|which) (?:date|day)) did (?:[\w'’]+ ){{0,4}}{_BODIES_EN} (?:\w+ )?"
-                 rf"(?:decide|vote|{_ADOPT_EN})\b|\bnär (?:beslutade|beslöt|röstade|{_ADOPTED}) "
+                 rf"(?:decide|vote|{_ADOPT_EN})\b|"
+                 rf"\b(?:när|vilket datum|vilken dag) (?:beslutade|beslöt|röstade|{_ADOPTED}) "
                  rf"(?:[\w:'’]+ )?{_BODIES}\b")
 _ASKS_DECISION = re.compile(r"\b(?:vad|vilket beslut|hur) (?:\w+ ){0,4}(?:beslutade|beslöt|besluta[dt]e?|"
                             r"blev beslutet|gick omröstningen)\b|\bwhat (?:[\w'’]+ ){0,5}(?:decided?|decision)\b|"

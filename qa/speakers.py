@@ -53,8 +53,9 @@ _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förv
                           r"(?:the )?civil servants'?)(?![\w-])", re.IGNORECASE)
 # what a voice says, with the verb before or after its name ("KSL vill …", "Vad vill KSL …?", "What is KSL proposing?")
 # (Swedish puts the verb first in a question; in English a name after "want" is its object: "want KSL to …")
-_SAYS_SV = r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar"
-_SAYS = _SAYS_SV + r"|propos\w*|wants?|thinks?|suggest\w*|plans?"
+_SAYS_SV = (r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar|beskriver|beskrev|"
+            r"skriver|skrev|säger")
+_SAYS = _SAYS_SV + r"|propos\w*|wants?|thinks?|suggest\w*|plans?|describes?|writes?|says?"
 _REMISS = re.compile(rf"\b(enligt remissen|remissen (?:{_SAYS}))\b", re.IGNORECASE)
 # a state inquiry whose proposals a paper sums up ("Utredningen (SOU 2025:52), i sammandrag"): "enligt utredningen",
 # "Vad föreslår utredningen …?", "What does the inquiry propose?"; "utredningens förslag" only when no one else is

@@ -231,7 +231,7 @@ def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
               "What did KSL's board finally decide about the new organisation?",
               # when it decided is asked for a decision too
               "When did the city executive board decide on the KSL consultation?",
-              "När beslutade kommunstyrelsen om remissen?"):
+              "När beslutade kommunstyrelsen om remissen?", "Vilket datum beslutade kommunfullmäktige om remissen?"):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     # while a party's stance is its reservation's proposal
@@ -504,9 +504,17 @@ def test_stance_verbs_and_agreement_between_two_voices(qa):
     from qa.language import glossary_words
 
     assert "back" not in dict(glossary_words("What did the city executive office write back in August 2014?"))
-    both = answer_question(qa, "Do the reservation and the city executive office agree on what KSL should focus on?")
-    assert "fokuseras på välfärdsutveckling" in both.text
-    assert {c.hit.passage.actor.split()[0] for c in both.citations} == {"Reservation", "Stadsledningskontoret"}
+    for q in ("Do the reservation and the city executive office agree on what KSL should focus on?",
+              "Do the city executive office and the M/FP reservation agree that KSL should mainly work on welfare?"):
+        both = answer_question(qa, q)
+        assert "fokuseras på välfärdsutveckling" in both.text, q
+        assert {c.hit.passage.actor.split()[0] for c in both.citations} == {"Reservation", "Stadsledningskontoret"}, q
+    # whether one voice shares another's view asks the first: its words lead
+    for q in ("Delar oppositionen tjänstemännens syn på KSL som mötesplats för frågor över kommungränserna?",
+              "Does the opposition agree with the city executive office that KSL is a good meeting place?"):
+        shares = answer_question(qa, q)
+        assert shares.citations[0].hit.passage.actor.startswith("Reservation"), q
+        assert "i likhet med stadsledningskontoret" in shares.citations[0].quote, q
 
 
 def test_what_a_question_sets_aside_earns_a_sentence_nothing(qa):
@@ -520,3 +528,17 @@ def test_what_a_question_sets_aside_earns_a_sentence_nothing(qa):
     assert set_aside("Förutom konventet, vad föreslår KSL?") == "konventet"
     assert set_aside("Vad vill kontoret prioritera förutom välfärden?") == "välfärden"
     assert set_aside("Vilka organisationer utöver landstinget arbetar med regional utveckling?") is None
+
+
+def test_a_count_may_be_a_judgement_of_what_is_counted(qa):
+    """"i begränsat antal" answers how many questions KSL should represent its members in; "ett fåtal … frågor"
+    says nothing of how many employees KSL has."""
+    few = answer_question(qa, "Hur många frågor bör KSL företräda medlemmarna i, enligt reservationen?")
+    assert not few.abstained and "begränsat antal" in few.text
+    assert answer_question(qa, "Hur många anställda har KSL:s kansli idag?").abstained
+
+
+def test_an_organisation_describing_something_is_the_voice_asked(qa):
+    ans = answer_question(qa, "Hur beskriver KSL frågorna som hör till regional utveckling?")
+    assert ans.citations[0].hit.passage.actor.startswith("Kommunförbundet Stockholms Län (KSL)")
+    assert "mindre betydelse" in ans.citations[0].quote

@@ -501,3 +501,26 @@ def test_an_official_asked_by_role_is_the_official_who_answered():
     assert speaker_matches(mentioned_speakers("Vad svarade socialchefen på Vänsterpartiets fråga?",
                                               ["Socialchef Annika Berglöf", "Socialnämnden"]),
                            "Socialchef Annika Berglöf")
+
+
+def test_the_voice_a_question_measures_another_against_is_not_the_one_asked():
+    from qa.questions import is_comparison, without_reference
+
+    assert without_reference("Delar oppositionen stadsledningskontorets syn på KSL?") == "Delar oppositionen  på KSL?"
+    assert "kontoret" not in without_reference("Håller M och FP med kontoret om välfärden?")
+    assert "office" not in without_reference("Does the opposition agree with the city executive office on this?")
+    assert "office" not in without_reference("Does the opposition share the city executive office's view?")
+    q = "Vilka delar av länet tycker kontoret att rapporten glömmer bort?"  # "delar" a noun: nothing measured
+    assert without_reference(q) == q
+    # two voices agreeing is a comparison; one agreeing with another is not
+    assert is_comparison("Do the city executive office and the M/FP reservation agree that KSL should focus on welfare?")
+    assert not is_comparison("Do the Moderates and Liberals agree with KSL's analysis of the region's future issues?")
+
+
+def test_a_vague_count_answers_only_for_what_it_counts():
+    from qa.questions import lacks_quantity
+
+    assert not lacks_quantity("Hur många frågor bör KSL företräda medlemmarna i?",
+                              ["Om KSL ska kunna företräda sina medlemmar, bör dessa frågor vara i begränsat antal."])
+    assert lacks_quantity("Hur många anställda har KSL?",
+                          ["Endast i ett fåtal, av medlemmarna definierade frågor, kan KSL företräda kommunerna."])
