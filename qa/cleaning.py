@@ -37,8 +37,9 @@ _WORD = re.compile(r"\S+")
 _MARKER_LINE = re.compile(r"\d{1,2}[.)]|[a-zA-Z][)]|[•●▪◦■\-–*]")
 # a numbered point opens a line ("Förslag till beslut ⏎ 1. Trafiknämnden godkänner …"), as do a numbered heading
 # ("2.1 Bakgrund") and a bulleted point ("• Tjänsteskrivelse den 28 april 2025"); a dash may go on from a lead-in
-# ("Utredaren skall ⏎ - utgå ifrån …"); a protocol's paragraph opens a line too ("§ 45")
-_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[•●▪◦■])\s+[A-ZÅÄÖ]")
+# ("Utredaren skall ⏎ - utgå ifrån …"), while one before a capital is a point ("Beslutet skickas till ⏎ –
+# Kommunfullmäktige"); a protocol's paragraph opens a line too ("§ 45")
+_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[•●▪◦■–-])\s+[A-ZÅÄÖ]")
 _ITEM_LINE = re.compile(r"§\s*\d")
 # the headings of the genre's papers, each a line of its own however it is set
 KNOWN_HEADINGS = frozenset(
@@ -52,8 +53,19 @@ KNOWN_HEADINGS = frozenset(
         "Förvaltningens bedömning", "Kontorets bedömning", "Yrkanden", "Propositionsordning", "Beslutsgång",
         "Reservationer", "Särskilt yttrande", "Särskilda yttranden", "Protokollsanteckningar", "Överläggning",
         "Debatt", "Omröstning", "Omröstningsresultat", "Expediering", "Interpellationen", "Kommunalrådets svar",
+        "Protokollsanteckning", "Votering", "Beslutet skickas till", "Beslut skickas till", "Expedieras till",
     )
 )
+# a body's part of a matter, a line of its own: "Kommunstyrelsens förslag till kommunfullmäktige", "Kommunstyrelsens
+# beslut för egen del", "Arbetsutskottets förslag"
+_BODY_HEADING = re.compile(r"[A-ZÅÄÖ][\wåäö-]*s (?:förslag|beslut)(?: till [a-zåäö]+)?(?: för egen del)?:?")
+
+
+def _is_genre_heading(line: str) -> bool:
+    """A line the genre sets as a heading: "Ärendebeskrivning", "Kommunstyrelsens förslag till kommunfullmäktige"."""
+    return line.rstrip(":").lower() in KNOWN_HEADINGS or bool(_BODY_HEADING.fullmatch(line))
+
+
 # a numbered title of a topic: "3. Målgrupp och åldersgräns", "1. En ny lag om förebyggande stöd (avsnitt 7)", "4.2
 # Finansiering" — a line of its own, however long, when a sentence starts below it; not a point ("1. att anta …")
 NUMBERED_TITLE = re.compile(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?!att\b)[A-ZÅÄÖ][^.!?;:()\d]{2,70}"
@@ -200,14 +212,24 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
         any(j in page_lines for j in range(text_lines[k - 1] + 1, i)) or lines[i].start in starts)})
     running: set[int] = set()
     keys = [" ".join(lines[i].content.split()) for i in text_lines]
+    # in a block, a page's own number is the same line on every page ("Sida 5 av 9")
+    blocks = ["<page>" if _PAGE_LINE.match(key) else key for key in keys]
     for b0, b1, b2 in zip(boundaries, boundaries[1:], [*boundaries[2:], len(text_lines)], strict=False):
         # a page that opens with the same block of lines as the page before (a header of several lines: the
         # municipality, the office, the kind of paper, its Dnr and date, an address) repeats that header
         same = 0
-        while b1 + same < b2 and b0 + same < b1 and keys[b0 + same] == keys[b1 + same] and same < HEADER_BLOCK:
+        while b1 + same < b2 and b0 + same < b1 and blocks[b0 + same] == blocks[b1 + same] and same < HEADER_BLOCK:
             same += 1
         if same >= SAME_BLOCK:
             running.update(text_lines[b1:b1 + same])
+        # … and one that ends with the same block as the page before: a header drawn last, or a footer (its first
+        # appearance stays, as a header's does: "PROTOKOLL" may say what the paper is)
+        same = 0
+        while b1 + same < b2 - same - 1 and b0 + same < b1 - same - 1 and \
+                blocks[b1 - 1 - same] == blocks[b2 - 1 - same] and same < HEADER_BLOCK:
+            same += 1
+        if same >= SAME_BLOCK:
+            running.update(text_lines[b2 - same:b2])
     # a protocol's boxes for the adjusters' initials, wherever the extraction puts their labels: never a part
     running.update(i for i, key in zip(text_lines, keys, strict=True) if _SIGNATURE_BOX.fullmatch(key))
     for width, repeats in ((RUNNING_SLOTS, 2), (WIDE_SLOTS, WIDE_REPEATS)):
@@ -336,8 +358,10 @@ def clean_text(
                 new_paragraph = True  # "1. En ny lag om förebyggande stöd till barn och unga" ⏎ "Utredningen …"
             elif prev_c.endswith((".", ":", "?", "!")) and (_LIST_ITEM.match(content) or is_numbered_title(content)):
                 new_paragraph = True  # "… revisionsfrågor:" ⏎ "1. Följs …?"; "… hemtjänsten." ⏎ "3. Iakttagelser"
-            elif content.rstrip(":").lower() in KNOWN_HEADINGS and not prev_c.endswith("-"):
+            elif _is_genre_heading(content) and not prev_c.endswith("-"):
                 new_paragraph = True  # "Svar på revisorernas granskning av hemtjänsten" ⏎ "Ärendebeskrivning"
+            elif prev_opened and _is_genre_heading(prev_c) and opens:
+                new_paragraph = True  # "Kommunstyrelsens förslag till kommunfullmäktige" ⏎ "Kommunstyrelsen föreslår …"
         if (pending_page is not None or across_header) and prev is not None and content[:1].islower() \
                 and not _SENTENCE_END.search(prev.content):
             new_paragraph = False  # a sentence running over a page break

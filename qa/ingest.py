@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 22  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 23  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -38,7 +38,9 @@ INGEST_VERSION = 22  # 3: soft hyphens and zero-width characters removed inside 
 # 20: names set side by side over their titles one signature; 21: a web page's main content, ordered lists' numbers,
 # definition lists and tables as rows (a vote's "X" as its column), a § heading with the meeting's particulars below,
 # an office's paper within a §, remiss answers and a body's part in it, an official answering a member's question;
-# 22: "Ledamöterna för Socialdemokraterna och Vänsterpartiet" as both parties
+# 22: "Ledamöterna för Socialdemokraterna och Vänsterpartiet" as both parties; 23: a block ending every page as it
+# ended the page before (a header drawn last, a footer) removed, a dash before a capital is a list's point,
+# "Reservation (M)" is the party's, "Beslutet skickas till" and "Protokollsanteckning" are headings
 
 
 @dataclass(frozen=True)

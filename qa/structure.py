@@ -343,11 +343,15 @@ def _reported_voices(text: str) -> list[tuple[int, int, str | None]]:
     return pieces
 
 
+# the parties a dissent's heading names after its kind: "Reservation (M)", "Särskilt yttrande (S, V)"
+_HEADING_PARTIES = re.compile(r"\s*\((?P<codes>[A-ZÅÄÖ!]{1,3}(?:(?:, | och | & )[A-ZÅÄÖ!]{1,3})*)\)$")
+
+
 def _dissent_kind(section: str | None) -> str | None:
-    """The kind of dissent a section heading announces: "Reservation", "§ 48 – Särskilt yttrande – § 48" -> its
-    kind; None for other sections."""
+    """The kind of dissent a section heading announces: "Reservation", "§ 48 – Särskilt yttrande – § 48",
+    "Reservation (M)" -> its kind; None for other sections."""
     last = re.sub(r"\s*[–-]\s*§\s*\d+\w*$", "", section or "").split(" – ")[-1]
-    return _DISSENT_HEADINGS.get(last.strip().lower())
+    return _DISSENT_HEADINGS.get(_HEADING_PARTIES.sub("", last.strip()).lower())
 
 
 def _party_codes(line: str) -> str:
@@ -619,8 +623,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             office_voice = actor = m.group("office")[:1].upper() + m.group("office")[1:]
             out.append(Paragraph(a, b, section, actor, False))
             continue
-        if item and _dissent_kind(section) and re.fullmatch(_MEMBER, text):
-            # "Mikael Strand (S)" under a written reservation: its signature, not a turn in a debate
+        if item and _dissent_kind(section) and re.fullmatch(_MEMBERS, text):
+            # "Mikael Strand (S)", "Anna Berg (M), Per Holm (KD)" under a written reservation: its signature, not a
+            # turn in a debate
             out.append(Paragraph(a, b, section, actor, False))
             continue
         if item and (m := _TURN.fullmatch(text)):
@@ -744,6 +749,10 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                     # "Arbetsutskottets förslag", "Regionstyrelsens behandling": that body's part of the matter
                     actor = _nominative(m.group("body"))
                     body = actor if m.group("part") == "behandling" else body
+                elif (kind := _dissent_kind(name)) and (codes := _HEADING_PARTIES.search(name)):
+                    # "Reservation (M)": the party's written dissent, until the next heading
+                    who = " och ".join(f"({c})" for c in re.split(r", | och | & ", codes.group("codes")))
+                    actor = _dissent_actor(kind, who, body)
                 elif office_voice:  # the office's paper goes on under its own headings ("Bakgrund", "Remissvar")
                     actor, respondent = office_voice, None
                     if _gives_remiss_answers(name):

@@ -233,3 +233,34 @@ def test_headings_of_the_genre_and_numbered_sub_headings_are_lines_of_their_own(
     paras = _paragraphs(clean_text(raw))
     for line in ("Ärendebeskrivning", "3. Iakttagelser och bedömningar", "2. Inledning", "2.1 Bakgrund", "§ 45"):
         assert line in paras
+
+
+def test_a_block_ending_every_page_as_the_page_before_is_removed_but_where_it_first_stands():
+    """A header drawn after the page's text (as "Sida 5 av 9" needs the page count) ends every page in the text
+    layer: removed where it repeats, the page number in it changing; its first appearance stays (it may say what the
+    paper is: "PROTOKOLL")."""
+    def tail(n: int) -> str:
+        return f"\nStorvika kommun\nKommunstyrelsen\nPROTOKOLL\nSammanträdesdatum 2025-09-15\nSida {n} av 3"
+
+    raw, starts = _pdf([
+        "Plats och tid\nKommunhuset, Sessionssalen, måndagen den 15 september 2025 kl. 13.00–16.40." + tail(1),
+        "§ 101\nEkonomichefen redovisar att kommunens resultat för perioden uppgår till 38,7 miljoner kronor och att\n"
+        "prognosen för helåret är ett överskott." + tail(2),
+        "§ 102\nMaria Lund (V) yrkar avslag till motionen och anför att kameror flyttar brottsligheten." + tail(3),
+    ])
+    paras = _paragraphs(clean_text(raw, page_starts=starts))
+    text = " ".join(paras)
+    assert text.count("Storvika kommun") == 1 and text.count("Kommunstyrelsen") == 1 and "Sida 2 av 3" not in text
+    assert paras[-1].startswith("Maria Lund (V) yrkar avslag")
+
+
+def test_a_dash_before_a_capital_opens_a_point_and_a_bodys_part_is_a_heading():
+    raw = ("Beslutet skickas till\n– Kommunfullmäktige\n– Samhällsbyggnadsnämnden\n\n"
+           "Utredaren skall\n- utgå ifrån de förslag som lämnats tidigare och redovisa kostnaderna för dem.\n\n"
+           "Kommunstyrelsens förslag till kommunfullmäktige\n"
+           "Kommunstyrelsen föreslår att kommunfullmäktige beslutar att uppdra åt kommunstyrelsen att ta fram en plan.\n")
+    paras = _paragraphs(clean_text(raw))
+    assert paras[:3] == ["Beslutet skickas till", "– Kommunfullmäktige", "– Samhällsbyggnadsnämnden"]
+    assert any(p.startswith("Utredaren skall - utgå ifrån") for p in paras)  # a dash before lower case goes on
+    assert "Kommunstyrelsens förslag till kommunfullmäktige" in paras
+

@@ -1005,3 +1005,53 @@ def test_a_web_pages_matter_gives_each_voice_its_part():
     signed = next(p for p in s.paragraphs if c.text[p.start:p.end] == "Mikael Strand (S)")
     assert signed.actor.startswith("Reservation av Socialdemokraterna (S)") and not signed.heading
 
+
+
+MEETING = """Storvika kommun
+Kommunstyrelsen
+PROTOKOLL
+Sammanträdesdatum 2025-09-15
+
+§ 103
+Utökad investeringsram för ombyggnad av Storvikabadet
+
+Kommunstyrelsens förslag till kommunfullmäktige
+Investeringsramen för projektet Ombyggnad av Storvikabadet utökas med 25,5 miljoner kronor.
+
+Yrkanden
+Anna Berg (M) yrkar avslag till förslaget.
+
+Reservation (M)
+Vi reserverar oss mot beslutet till förmån för eget yrkande om avslag eftersom kostnadsökningen inte kan godtas.
+
+Anna Berg (M), Gunilla Ryd (M), Fredrik Almqvist (M)
+
+Beslutet skickas till
+– Kommunfullmäktige
+
+§ 104
+Antagande av klimat- och energipolicy
+
+Särskilt yttrande (MP)
+Miljöpartiet hade gärna sett en mer ambitiös policy med ett mål om att halvera utsläppen redan till 2028.
+
+Lina Åkesson (MP)
+
+Protokollsanteckning (S, V)
+Vi ställer oss bakom beslutet men vill att handlingsplanen följs upp varje år.
+"""
+
+
+def test_a_dissent_headed_with_its_parties_is_theirs_until_the_next_heading():
+    """"Reservation (M)", "Särskilt yttrande (MP)": the written dissent of the party in brackets, signed by its members
+    (no turn in a debate), until the next heading ("Beslutet skickas till" is the body's again)."""
+    c = clean_text(MEETING)
+    s = analyse(c, MEETING)
+    assert _actor_of(s, c, "Vi reserverar oss").actor == "Reservation av Moderaterna (M) i kommunstyrelsen"
+    assert _actor_of(s, c, "Gunilla Ryd (M), Fredrik").actor == "Reservation av Moderaterna (M) i kommunstyrelsen"
+    sent = _actor_of(s, c, "– Kommunfullmäktige")
+    assert sent.actor == "Kommunstyrelsen" and sent.section.endswith("– Beslutet skickas till")
+    assert _actor_of(s, c, "Miljöpartiet hade gärna").actor == "Särskilt yttrande av Miljöpartiet (MP) i kommunstyrelsen"
+    assert _actor_of(s, c, "Lina Åkesson (MP)").actor == "Särskilt yttrande av Miljöpartiet (MP) i kommunstyrelsen"
+    assert _actor_of(s, c, "handlingsplanen följs upp").actor == \
+        "Protokollsanteckning av Socialdemokraterna (S) och Vänsterpartiet (V) i kommunstyrelsen"
