@@ -292,6 +292,15 @@ _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)
 _DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag|et skickas|et expedieras|et sänds)", re.IGNORECASE)
 
 
+# the line recording a reservation: "… reserverar sig mot beslutet …", "Vi reserverar oss …"
+_RESERVES = re.compile(r"\breserver\w* (?:sig|oss)\b", re.IGNORECASE)
+
+
+def _item_of(c: _Candidate) -> str:
+    """The matter a candidate's passage stands in: "§ 103 Utökad investeringsram …" of "§ 103 … – Reservation (M)"."""
+    return (c.hit.passage.section or "").split(" – ")[0]
+
+
 def _records_decision(passage: Passage) -> bool:
     """A passage of the part that records a decision or proposes one: "Kommunstyrelsens beslut", "Förslag till
     beslut", "§ 53 … – Beslut"; not "… – Beslutsgång" (how it was reached) or "Beslutsunderlag"."""
@@ -355,12 +364,28 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     people = _PERSON.findall(rewritten)
+    # how a party voted: its members' rows in a vote list ("Tobias Sandberg | SD | Nej", "Göran Fält KD Ja")
+    voted = asks_vote(rewritten)
+    codes = [p[1:-1] for sp in speakers if sp.party for p in sp.patterns if p.startswith("(")] if voted else []
+    either = "|".join(codes)
+    party_row = re.compile(rf"(?:^|\| )(?:{either})(?: \||$)|\b(?:{either})\s+(?:Ja|Nej|Avstår|Frånvarande)\b") \
+        if codes else None
     for person in people:  # and the best passages naming a person asked about (a vote list)
         hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
+    rows_found = [h for h in pool if party_row.search(h.passage.text)] if party_row is not None else []
+    if rows_found:  # and, for how a party voted, every passage of the vote list holding its members' rows
+        best_rows = rows_found[0]
+        held = {h.passage.chunk_id for h in hits}
+        for i in qa.index.rows_of(best_rows.passage.source):
+            p = qa.index.passages[int(i)]
+            if p.chunk_id not in held and party_row.search(p.text):
+                hits.append(Hit(p, best_rows.score, best_rows.dense, best_rows.lexical))
     decision = asks_decision(rewritten)
     if decision:  # and, for a decision, the best passages recording one
         hits += [h for h in pool if _records_decision(h.passage) and h not in hits][:2]
-    missing = unknown_speaker(speakers, qa.index.passages)
+    # a party whose members only vote in the documents is in them: its rows in the vote list
+    voting = bool(rows_found)
+    missing = unknown_speaker([sp for sp in speakers if not (voting and sp.party)], qa.index.passages)
     if missing:
         return refuse(_nothing_from(lang, missing))
 
@@ -417,12 +442,18 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             # so may a point of a list: "1. att bifalla motionen", and a line naming the person asked about (a vote
             # list's row "Oskar Lindgren C Nej" for "Hur röstade Oskar Lindgren?")
             short_point = is_point(text) and len(text.split()) >= 4 or \
-                len(text.split()) >= 3 and any(person in text for person in people)
+                len(text.split()) >= 3 and (any(person in text for person in people)
+                                            or party_row is not None and bool(party_row.search(text)))
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)) and not _header_row(h.passage.text, a, b):
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return refuse(None)
+    party_rows = party_row is not None and any(party_row.search(c.text) for c in cands)
+    if party_rows:
+        # how the party voted is what its members' rows record, each of them, after the party's own words on the
+        # matter: its reservation against the decision where it made one, else what it moved
+        cands = [c for c in cands if party_row.search(c.text) or speaker_matches(speakers, c.hit.passage.actor)]
     # A sentence is scored with its speaker in front: "KSL ska vara en mötesplats" answers "vad ska KSL vara
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
     # and with the numbered topic it stands under: "Enligt utredningen ska lagen omfatta barn och unga upp till 20 år"
@@ -435,7 +466,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     cover = np.array([_coverage(analyzer, t, weights) for t in texts])
     prior = np.array([c.hit.score for c in cands])
     # how someone voted is recorded by the body (its vote list), not in the voter's own words
-    voices_count = bool(speakers) and not asks_vote(rewritten)
+    voices_count = bool(speakers) and not voted
     match = np.array([1.0 if voices_count and speaker_matches(asked, c.hit.passage.actor) else 0.0 for c in cands])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
@@ -457,7 +488,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # that contain every name and party the question uses ("Lotta Edholm", "KSL", "Liberalerna" as FP; in an English
     # question only names the documents use: "Liberals" is no name) — the parts of one case in several files do —
     # or, for a question that names nothing, the first in retrieval order alone. A comparison may quote any.
-    parties = [sp for sp in speakers if sp.party]
+    parties = [sp for sp in speakers if sp.party and not voting]
     names = [n for n in known_names(rewritten, qa.index.lexical) if lang == "sv" or n.lower() not in GLOSSARY]
 
     def names_missing_in(source: str) -> list[str]:
@@ -536,6 +567,15 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                 chosen.append(own)
         chosen = chosen or [best]
         order = order[:0]
+    elif party_rows:
+        ranked = [cands[int(j)] for j in order]
+        rows = [c for c in ranked if party_row.search(c.text)]
+        # the party's words on the matter voted on (the § of its rows): a reservation's line recording it ("…
+        # reserverar sig mot beslutet …") before any other
+        voted_on = {_item_of(r) for r in rows}
+        theirs = sorted((c for c in ranked if c not in rows and _item_of(c) in voted_on),
+                        key=lambda c: (not _RESERVES.search(c.text), not c.hit.passage.actor.startswith("Reservation")))
+        chosen, order = theirs[:1] + rows, order[:0]
     for j in order[1:]:
         c = cands[int(j)]
         if len(chosen) >= MAX_QUOTES:
@@ -549,7 +589,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         elif c.score >= NEXT_QUOTE_SHARE * best.score and (not speakers or match[int(j)] or not match[int(order[0])]):
             chosen.append(c)
 
-    chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten), wants_view(rewritten))
+    if not party_rows:  # a party's rows are quoted every one, and need no context
+        chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten), wants_view(rewritten))
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}

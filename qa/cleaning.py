@@ -349,6 +349,8 @@ def clean_text(
             opens = content[:1].isupper() or bool(_LIST_ITEM.match(content) or _ITEM_LINE.match(content))
             if _CELLS.search(prev_c) and _CELLS.search(content):
                 pass  # a table's rows, one after another, stay one paragraph
+            elif _CELLS.search(prev_c) and opens:
+                new_paragraph = True  # the text after a table
             elif in_point and _LIST_ITEM.match(content):
                 new_paragraph = True  # the list's next point
             elif short and (ends_sentence or (opens and len(prev_c) < 0.5 * typical

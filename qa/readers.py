@@ -24,6 +24,7 @@ import re
 import stat
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,7 +327,7 @@ def _read_pdf(path: Path, data: bytes) -> RawDocument:
         failures: list[tuple[int, Exception]] = []
         for number, page in enumerate(pages, start=1):
             try:
-                texts.append(_normalise_newlines(page.extract_text() or ""))
+                texts.append(_with_table_rows(_normalise_newlines(page.extract_text() or ""), page))
             except DependencyError as exc:
                 raise UnreadableFile(path, _NEEDS_CRYPTO) from exc
             except Exception as exc:  # noqa: BLE001 - one damaged page should not lose the document
@@ -349,6 +350,85 @@ def _read_pdf(path: Path, data: bytes) -> RawDocument:
         page_starts.append((offset, number))
         offset += len(page_text) + 2  # "\n\n" between pages
     return RawDocument(text="\n\n".join(texts), page_starts=tuple(page_starts), title=title, encoding=None)
+
+
+# a cell of a table as a PDF lays it out: words one space apart, cells further apart
+_LAYOUT_CELL = re.compile(r"\S+(?: \S+)*")
+TABLE_COLUMNS = 3  # a table's header has at least this many cells; its rows at least two (or go on from the row above)
+HEADER_WORDS = 5  # words in a header cell, at most
+
+
+def _layout_cells(line: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _LAYOUT_CELL.finditer(line)]
+
+
+def _layout_tables(layout: str) -> list[list[list[str]]]:
+    """The tables of a page as pypdf lays it out (its "layout" mode keeps each line's horizontal positions): a line of
+    at least TABLE_COLUMNS cells, then lines whose cells stand in its columns; a line whose first cell is empty goes on
+    from the row above (a cell set over two lines). Each table a grid, its header first."""
+    lines = layout.split("\n")
+    tables, i = [], 0
+    while i < len(lines):
+        head = _layout_cells(lines[i])
+        # a header names its columns in a few words each ("Ledamot", "Planerad åtgärd"); lines of prose set in
+        # columns do not
+        if len(head) < TABLE_COLUMNS or any(len(t.split()) > HEADER_WORDS or t.endswith(".") for _, _, t in head):
+            i += 1
+            continue
+        starts = [a for a, _, _ in head]
+        grid, j = [[t for _, _, t in head]], i + 1
+        while j < len(lines) and (cells := _layout_cells(lines[j])):
+            # a cell belongs to the column whose span holds its middle
+            columns = [max((k for k, a in enumerate(starts) if a <= (c0 + c1) // 2 + 1), default=0)
+                       for c0, c1, _ in cells]
+            if len(set(columns)) < len(columns):
+                break
+            row = [""] * len(starts)
+            for k, (_, _, t) in zip(columns, cells, strict=True):
+                row[k] = t
+            rows = grid[1:]
+            # a cell set over two lines goes on in the next: the first column empty ("  bevakning i systemet."), or
+            # fewer cells than any row has, one of them in a column every row fills ("utförarna  differens …")
+            goes_on = rows and (not row[0] or len(cells) < min(sum(map(bool, r)) for r in rows) and any(
+                all(r[k] for r in rows) and not row[k] for k in range(len(starts))))
+            if goes_on:
+                grid[-1] = [f"{a} {b}".strip() for a, b in zip(grid[-1], row, strict=True)]
+            elif len(cells) >= 2:
+                grid.append(row)
+            else:
+                break
+            j += 1
+        if len(grid) >= 3:
+            tables.append(grid)
+            i = j
+        else:
+            i += 1
+    return tables
+
+
+def _with_table_rows(text: str, page: Any) -> str:
+    """The page's text with each table a row to a line ("Anna Berg | M | Nej", a vote's "X" read as its column), where
+    the text layer gives the table cell by cell in its reading order; any other text as it was."""
+    if len(text.splitlines()) < 6:
+        return text
+    try:
+        tables = _layout_tables(page.extract_text(extraction_mode="layout") or "")
+    except Exception:  # noqa: BLE001 - the plain text stands without the tables' rows
+        return text
+    lines = text.split("\n")
+    for grid in tables:
+        # the lines that hold the table's words, each as often, whatever their order (a cell set over two lines may
+        # come after the row's other cells)
+        target = Counter(word for row in grid for cell in row for word in cell.split())
+        for i in range(len(lines)):
+            held, j = Counter(lines[i].split()), i + 1
+            while held and not held - target and held != target and j < len(lines):
+                held += Counter(lines[j].split())
+                j += 1
+            if held == target:
+                lines[i:j] = _table_rows(grid)
+                break
+    return "\n".join(lines)
 
 
 def _pdf_title(reader: Any) -> str | None:

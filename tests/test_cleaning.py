@@ -264,3 +264,12 @@ def test_a_dash_before_a_capital_opens_a_point_and_a_bodys_part_is_a_heading():
     assert any(p.startswith("Utredaren skall - utgå ifrån") for p in paras)  # a dash before lower case goes on
     assert "Kommunstyrelsens förslag till kommunfullmäktige" in paras
 
+
+def test_the_text_after_a_table_and_a_protocols_note_open_paragraphs():
+    raw = ("Ledamot | Parti | Ja | Nej\nAnna Berg | M | Nej\nMaria Lund | V | Ja\n"
+           "Med 8 ja-röster mot 5 nej-röster beslutar kommunstyrelsen i enlighet med ordförandens yrkande.\n"
+           "Protokollsanteckning\n"
+           "Henrik Dahl (L) lämnar följande protokollsanteckning om kamerabevakningen vid resecentrum.\n")
+    paras = _paragraphs(clean_text(raw))
+    assert paras[0] == "Ledamot | Parti | Ja | Nej\nAnna Berg | M | Nej\nMaria Lund | V | Ja"
+    assert paras[1].startswith("Med 8 ja-röster") and paras[2] == "Protokollsanteckning"

@@ -169,6 +169,7 @@ Voteringslista
 Ledamot | Parti | Ja | Nej | Avstår
 Cecilia Åkerlund | M | Ja
 Mattias Rehn | SD | Nej
+Lars Ekholm | M | Ja
 Sofia Engström | V | Avstår
 
 Omröstningsresultat
@@ -205,6 +206,20 @@ def test_how_a_member_voted_is_the_vote_lists_row_not_the_members_own_words(vote
     assert ans.citations[0].quote == "Mattias Rehn | SD | Nej"
     ans = answer_question(votes, "Vad blev resultatet av omröstningen?")
     assert "6 ja-röster mot 4 nej-röster" in ans.citations[0].quote
+
+
+def test_how_a_party_voted_is_every_row_of_its_members(votes):
+    ans = answer_question(votes, "Hur röstade Moderaterna?")
+    assert sorted(c.quote for c in ans.citations) == ["Cecilia Åkerlund | M | Ja", "Lars Ekholm | M | Ja"]
+    # after what the party moved on the matter, where it moved something
+    ans = answer_question(votes, "How did the Left Party vote?")
+    assert [c.quote for c in ans.citations] == ["Sofia Engström (V) yrkar avslag på förvaltningens förslag.",
+                                                "Sofia Engström | V | Avstår"]
+    # after the line recording its reservation, where it reserved itself
+    ans = answer_question(votes, "Hur röstade Sverigedemokraterna?")
+    assert ans.citations[0].hit.passage.actor.startswith("Reservation av Sverigedemokraterna (SD)")
+    assert "reserverar sig mot beslutet" in ans.citations[0].quote
+    assert [c.quote for c in ans.citations[1:]] == ["Mattias Rehn | SD | Nej"]
 
 
 def test_a_party_the_question_names_in_english_is_what_it_is_about(votes):

@@ -832,3 +832,39 @@ def test_damaged_files_raise_only_unreadable_file(suffix: str, data: st.DataObje
         else:
             assert doc.text.strip()
             assert "\r" not in doc.text
+
+
+def build_pdf_cells(cells: list[tuple[float, float, str]]) -> bytes:
+    """A one-page PDF drawing each text at its own (x, y), in the order given: as a table's cells come, one by one."""
+    data = build_pdf([["placeholder"]])
+    ops = b"\n".join(b"BT /F1 10 Tf %d %d Td (%s) Tj ET" % (x, y, t.encode("cp1252")) for x, y, t in cells)
+    old = b"BT /F1 12 Tf 72 720 Td 14 TL\n(placeholder) Tj T*\nET"
+    old_obj = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(old), old)
+    new_obj = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops)
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data.replace(old_obj, new_obj)))
+    writer = PdfWriter()
+    writer.append(reader)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_tables_cells_become_rows_a_mark_read_as_its_column(tmp_path: Path) -> None:
+    """A vote list drawn cell by cell comes out of the text layer a cell to a line; laid out by position it is a row to
+    a line, an "X" under "Nej" read as "Nej", a name set over two lines one cell; the text around stays as it was."""
+    cols = (72, 300, 360, 410, 460)
+    cells = [(72, 760, "Votering begärs och verkställs enligt följande."),
+             *[(x, 730, t) for x, t in zip(cols, ("Ledamot", "Parti", "Ja", "Nej", "Avstår"), strict=True)],
+             (72, 712, "Anna Berg"), (300, 712, "M"), (410, 712, "X"),
+             (72, 694, "Maria Lund"), (300, 694, "V"), (360, 694, "X"),
+             (72, 676, "Lina Åkesson, ersättare"), (300, 676, "MP"), (460, 676, "X"), (72, 664, "för Karl Nyström"),
+             (72, 634, "Med 8 ja-röster mot 5 nej-röster beslutar kommunstyrelsen enligt ordförandens yrkande.")]
+    doc = read_file(write(tmp_path, "votering.pdf", build_pdf_cells(cells)))
+    lines = doc.text.splitlines()
+    assert "Ledamot | Parti | Ja | Nej | Avstår" in lines
+    assert "Anna Berg | M | Nej" in lines and "Maria Lund | V | Ja" in lines
+    assert "Lina Åkesson, ersättare för Karl Nyström | MP | Avstår" in lines
+    assert lines[0] == "Votering begärs och verkställs enligt följande."
+    assert lines[-1].startswith("Med 8 ja-röster")
