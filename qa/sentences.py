@@ -38,10 +38,19 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 continue
             if _LIST_NUMBER.fullmatch(text, a, m.start()):
                 continue
+        if m.group()[:1] in ".!?…" and _in_row(text, m.start()):
+            continue  # a table's row is one statement, its cells' sentences with it ("… utförare. | Socialchef | …")
         _push(text, spans, a, b)
         a = b
     _push(text, spans, a, end)
     return spans
+
+
+def _in_row(text: str, pos: int) -> bool:
+    """Whether ``pos`` stands on a line that is a table's row ("Anna Berg | M | Nej", qa.readers)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    return " | " in text[line_start:line_end if line_end >= 0 else len(text)]
 
 
 def _push(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:

@@ -524,3 +524,15 @@ def test_a_vague_count_answers_only_for_what_it_counts():
                               ["Om KSL ska kunna företräda sina medlemmar, bör dessa frågor vara i begränsat antal."])
     assert lacks_quantity("Hur många anställda har KSL?",
                           ["Endast i ett fåtal, av medlemmarna definierade frågor, kan KSL företräda kommunerna."])
+
+
+def test_a_tables_row_is_one_sentence_whatever_its_cells_say():
+    from qa.sentences import split_sentences
+
+    text = ("4 | Riskanalys | Dokumenterad riskanalys. Minst två kontrollmoment 2026. | Kvalitetsstrateg | 2025-11-30\n"
+            "5 | Återrapportering | Redovisning vid varje tertial. | Socialchef | 2025-09-23\n\n"
+            "Nämnden kommer att redovisa åtgärderna. Revisorerna följer upp.")
+    assert split_sentences(text) == [
+        "4 | Riskanalys | Dokumenterad riskanalys. Minst två kontrollmoment 2026. | Kvalitetsstrateg | 2025-11-30",
+        "5 | Återrapportering | Redovisning vid varje tertial. | Socialchef | 2025-09-23",
+        "Nämnden kommer att redovisa åtgärderna.", "Revisorerna följer upp."]
