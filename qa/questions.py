@@ -183,7 +183,7 @@ def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
         return " " * len(m.group())
 
     masked = _NOT_AMOUNT.sub(blank, _DATE.sub(blank, text))
-    stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
+    stem = _stem(noun) if noun else None
     for m in _AMOUNT.finditer(masked):
         after = text[m.end():m.end() + 60].lower().split()
         # "52 av de 78 eleverna": the first number counts them
@@ -191,6 +191,11 @@ def _amount(text: str, noun: str | None = None) -> tuple[int, int] | None:
         if stem is None or any(w.startswith(stem) for w in window):
             return m.start(), m.start() + len(m.group().rstrip())
     return None
+
+
+def _stem(noun: str) -> str:
+    """What every form of a counted noun begins with: "kommuner" -> "kommu", "frågor" -> "fråg"."""
+    return noun.lower()[:max(4, len(noun) - 3)]
 
 
 def _counted(question: str) -> str | None:
@@ -281,7 +286,7 @@ def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -
         return not any(_MONEY.search(t) for t in best)
     if _ASKS_HOW_MANY.search(question):
         noun = _counted(question)
-        stem = noun.lower()[:max(4, len(noun) - 3)] if noun else None
+        stem = _stem(noun) if noun else None
         return not any(_amount(t) or (stem and _VAGUE_COUNT.search(t) and stem in t.lower()) for t in best)
     return False
 
@@ -427,7 +432,7 @@ _BODY_VOTED = (rf"\bhur röstade (?:\w+ )?{_BODIES}\b|\bhow did (?:\w+ ){{0,3}}{
                rf"^\s*did (?:[\w'’]+ ){{0,3}}{_BODIES_EN} (?:\w+ )?(?:{_ADOPT_EN})\b")
 # when a body decided is asked for its decision too: "On what date did the board decide this?", "När beslutade
 # kommunstyrelsen i ärendet?", "Vilket datum beslutade kommunfullmäktige …?" — a paper that only proposes one does
-# not date it (a party's vote is its reservation)
+# not date it (how a party voted is the party's own: its reservation, its members' rows in a vote list)
 _DECIDED_WHEN = (rf"\b(?:when|(?:on )?(?:what|which) (?:date|day)) did (?:[\w'’]+ ){{0,4}}{_BODIES_EN} (?:\w+ )?"
                  rf"(?:decide|vote|{_ADOPT_EN})\b|"
                  rf"\b(?:när|vilket datum|vilken dag) (?:beslutade|beslöt|röstade|{_ADOPTED}) "
