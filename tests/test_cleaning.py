@@ -266,10 +266,13 @@ def test_a_dash_before_a_capital_opens_a_point_and_a_bodys_part_is_a_heading():
 
 
 def test_the_text_after_a_table_and_a_protocols_note_open_paragraphs():
-    raw = ("Ledamot | Parti | Ja | Nej\nAnna Berg | M | Nej\nMaria Lund | V | Ja\n"
-           "Med 8 ja-röster mot 5 nej-röster beslutar kommunstyrelsen i enlighet med ordförandens yrkande.\n"
-           "Protokollsanteckning\n"
+    rows = ("Revisionsfråga | Bedömning | Kommentar\n"
+            "3. Kontroll av ersättningen till utförarna | Ej uppfylld | Ingen avstämning av fakturerad mot registrerad "
+            "tid.\n4. Intern kontroll och återrapportering | Ej uppfylld | Ingen dokumenterad riskanalys; begränsad "
+            "återrapportering.")
+    raw = (f"{rows}\nRevisorerna kommer att följa nämndens arbete med anledning av granskningen och genomföra en "
+           "uppföljande granskning.\nProtokollsanteckning\n"
            "Henrik Dahl (L) lämnar följande protokollsanteckning om kamerabevakningen vid resecentrum.\n")
     paras = _paragraphs(clean_text(raw))
-    assert paras[0] == "Ledamot | Parti | Ja | Nej\nAnna Berg | M | Nej\nMaria Lund | V | Ja"
-    assert paras[1].startswith("Med 8 ja-röster") and paras[2] == "Protokollsanteckning"
+    assert paras[0] == rows
+    assert paras[1].startswith("Revisorerna kommer") and paras[2] == "Protokollsanteckning"

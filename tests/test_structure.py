@@ -1024,7 +1024,7 @@ Anna Berg (M) yrkar avslag till förslaget.
 Reservation (M)
 Vi reserverar oss mot beslutet till förmån för eget yrkande om avslag eftersom kostnadsökningen inte kan godtas.
 
-Anna Berg (M), Gunilla Ryd (M), Fredrik Almqvist (M)
+Anna Berg (M), Gunilla Ryd (M)
 
 Beslutet skickas till
 – Kommunfullmäktige
@@ -1048,7 +1048,8 @@ def test_a_dissent_headed_with_its_parties_is_theirs_until_the_next_heading():
     c = clean_text(MEETING)
     s = analyse(c, MEETING)
     assert _actor_of(s, c, "Vi reserverar oss").actor == "Reservation av Moderaterna (M) i kommunstyrelsen"
-    assert _actor_of(s, c, "Gunilla Ryd (M), Fredrik").actor == "Reservation av Moderaterna (M) i kommunstyrelsen"
+    signed = _actor_of(s, c, "Anna Berg (M), Gunilla Ryd (M)")
+    assert signed.actor == "Reservation av Moderaterna (M) i kommunstyrelsen" and not signed.heading
     sent = _actor_of(s, c, "– Kommunfullmäktige")
     assert sent.actor == "Kommunstyrelsen" and sent.section.endswith("– Beslutet skickas till")
     assert _actor_of(s, c, "Miljöpartiet hade gärna").actor == "Särskilt yttrande av Miljöpartiet (MP) i kommunstyrelsen"
