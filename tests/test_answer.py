@@ -231,7 +231,7 @@ def test_a_decision_the_paper_only_proposes_is_no_decision_taken(qa):
               "What did KSL's board finally decide about the new organisation?",
               # when it decided is asked for a decision too
               "When did the city executive board decide on the KSL consultation?",
-              "När beslutade kommunstyrelsen om remissen?", "Vilket datum beslutade kommunfullmäktige om remissen?"):
+              "När beslutade kommunstyrelsen om remissen?", "Vilket datum beslutade kommunfullmäktige om remissen om KSL?"):
         ans = answer_question(qa, q)
         assert ans.abstained and not ans.citations, q
     # while a party's stance is its reservation's proposal
