@@ -296,9 +296,13 @@ _DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag|et skickas|et expedieras
 _RESERVES = re.compile(r"\breserver\w* (?:sig|oss)\b", re.IGNORECASE)
 
 
+def _matter(passage: Passage) -> str:
+    """The matter a passage stands in: "§ 103 Utökad investeringsram …" of "§ 103 … – Reservation (M)"."""
+    return (passage.section or "").split(" – ")[0]
+
+
 def _item_of(c: _Candidate) -> str:
-    """The matter a candidate's passage stands in: "§ 103 Utökad investeringsram …" of "§ 103 … – Reservation (M)"."""
-    return (c.hit.passage.section or "").split(" – ")[0]
+    return _matter(c.hit.passage)
 
 
 def _records_decision(passage: Passage) -> bool:
@@ -372,13 +376,21 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         if codes else None
     for person in people:  # and the best passages naming a person asked about (a vote list)
         hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
-    rows_found = [h for h in pool if party_row.search(h.passage.text)] if party_row is not None else []
+    # … of the matter asked about: in a protocol of several §§, the § of the passage closest to the question ("Hur
+    # röstade SD om klimatpolicyn?" is not answered by the vote on another §, where SD also voted)
+    asked_in = _matter(hits[0].passage) if hits else ""
+
+    def in_matter(passage: Passage) -> bool:
+        return not asked_in.startswith("§") or _matter(passage) == asked_in
+
+    rows_found = [h for h in pool if party_row.search(h.passage.text) and in_matter(h.passage)] \
+        if party_row is not None else []
     if rows_found:  # and, for how a party voted, every passage of the vote list holding its members' rows
         best_rows = rows_found[0]
         held = {h.passage.chunk_id for h in hits}
         for i in qa.index.rows_of(best_rows.passage.source):
             p = qa.index.passages[int(i)]
-            if p.chunk_id not in held and party_row.search(p.text):
+            if p.chunk_id not in held and party_row.search(p.text) and in_matter(p):
                 hits.append(Hit(p, best_rows.score, best_rows.dense, best_rows.lexical))
     decision = asks_decision(rewritten)
     if decision:  # and, for a decision, the best passages recording one
@@ -442,18 +454,19 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             # so may a point of a list: "1. att bifalla motionen", and a line naming the person asked about (a vote
             # list's row "Oskar Lindgren C Nej" for "Hur röstade Oskar Lindgren?")
             short_point = is_point(text) and len(text.split()) >= 4 or \
-                len(text.split()) >= 3 and (any(person in text for person in people)
-                                            or party_row is not None and bool(party_row.search(text)))
+                len(text.split()) >= 3 and (any(person in text for person in people) or party_row is not None
+                                            and bool(party_row.search(text)) and in_matter(h.passage))
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
                     and (markers_answer or not is_voice_marker(text)) and not _header_row(h.passage.text, a, b):
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return refuse(None)
-    party_rows = party_row is not None and any(party_row.search(c.text) for c in cands)
+    party_rows = party_row is not None and any(party_row.search(c.text) and in_matter(c.hit.passage) for c in cands)
     if party_rows:
         # how the party voted is what its members' rows record, each of them, after the party's own words on the
         # matter: its reservation against the decision where it made one, else what it moved
-        cands = [c for c in cands if party_row.search(c.text) or speaker_matches(speakers, c.hit.passage.actor)]
+        cands = [c for c in cands if party_row.search(c.text) and in_matter(c.hit.passage)
+                 or speaker_matches(speakers, c.hit.passage.actor)]
     # A sentence is scored with its speaker in front: "KSL ska vara en mötesplats" answers "vad ska KSL vara
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
     # and with the numbered topic it stands under: "Enligt utredningen ska lagen omfatta barn och unga upp till 20 år"
@@ -569,7 +582,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         order = order[:0]
     elif party_rows:
         ranked = [cands[int(j)] for j in order]
-        rows = [c for c in ranked if party_row.search(c.text)]
+        rows = [c for c in ranked if party_row.search(c.text) and in_matter(c.hit.passage)]
         # the party's words on the matter voted on (the § of its rows): a reservation's line recording it ("…
         # reserverar sig mot beslutet …") before any other
         voted_on = {_item_of(r) for r in rows}

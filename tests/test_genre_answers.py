@@ -309,3 +309,22 @@ def test_a_tables_header_row_is_no_answer(namnd):
     assert ans.citations and ans.citations[0].hit.passage.actor.startswith(("Reservation av Vänsterpartiet",
                                                                               "Yrkande av Vänsterpartiet"))
     assert not any(c.quote.startswith(("Ledamot | Parti", "Namn | Parti")) for c in ans.citations)
+
+
+MEETING_PDF = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "ksmote" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory):
+    """A kommunstyrelse's whole meeting as a PDF: six §§, one vote list (§ 103) as a ruled table."""
+    return _indexed(MEETING_PDF, tmp_path_factory.mktemp("meeting"))
+
+
+def test_how_a_party_voted_comes_from_the_matter_asked_about(meeting):
+    """The vote list is § 103's; asked how SD voted on the policy of § 104, no row of it (nor anything of § 103) is
+    the answer — SD voted in § 103 too, and quoting that would put the wrong vote in its mouth."""
+    bath = answer_question(meeting, "How did the Sweden Democrats vote on the swimming bath?")
+    assert {"Tobias Sandberg | SD | Nej", "Marie Wiklund | SD | Nej"} <= {c.quote for c in bath.citations}
+    assert bath.citations[0].hit.passage.actor.startswith("Reservation av Sverigedemokraterna (SD)")
+    policy = answer_question(meeting, "Hur röstade Sverigedemokraterna om klimatpolicyn?")
+    assert policy.citations and not any(c.hit.passage.section.startswith("§ 103") for c in policy.citations)
