@@ -596,6 +596,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         if any(c.hit.passage.chunk_id == x.hit.passage.chunk_id and not (c.end <= x.start or c.start >= x.end)
                for x in chosen):
             continue
+        if _matter(best.hit.passage).startswith("§") and _item_of(c).startswith("§") and \
+                _item_of(c) != _matter(best.hit.passage):
+            continue  # a protocol's other § is another matter: a party's words there are not on this one
         if comparison:
             if all(c.hit.passage.actor != x.hit.passage.actor for x in chosen) and c.score >= 0.6 * best.score:
                 chosen.append(c)

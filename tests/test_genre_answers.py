@@ -322,9 +322,12 @@ def meeting(tmp_path_factory):
 
 def test_how_a_party_voted_comes_from_the_matter_asked_about(meeting):
     """The vote list is § 103's; asked how SD voted on the policy of § 104, no row of it (nor anything of § 103) is
-    the answer — SD voted in § 103 too, and quoting that would put the wrong vote in its mouth."""
+    the answer — SD voted in § 103 too, and quoting that would put the wrong vote in its mouth; and the quotes after
+    the first stay in its §."""
     bath = answer_question(meeting, "How did the Sweden Democrats vote on the swimming bath?")
     assert {"Tobias Sandberg | SD | Nej", "Marie Wiklund | SD | Nej"} <= {c.quote for c in bath.citations}
     assert bath.citations[0].hit.passage.actor.startswith("Reservation av Sverigedemokraterna (SD)")
     policy = answer_question(meeting, "Hur röstade Sverigedemokraterna om klimatpolicyn?")
     assert policy.citations and not any(c.hit.passage.section.startswith("§ 103") for c in policy.citations)
+    # nor SD's words on another § beside them ("ställer sig bakom beslutet" was § 105's, the dog park)
+    assert all(c.hit.passage.section.startswith("§ 104") for c in policy.citations)
