@@ -368,14 +368,14 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]
     people = _PERSON.findall(rewritten)
-    # how a party voted: its members' rows in a vote list ("Tobias Sandberg | SD | Nej", "Göran Fält KD Ja")
+    for person in people:  # and the best passages naming a person asked about (a vote list)
+        hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
+    # how a party voted: its members' rows in a vote list ("Tobias Sandberg | SD | Nej", "Göran Fält KD Ja") …
     voted = asks_vote(rewritten)
     codes = [p[1:-1] for sp in speakers if sp.party for p in sp.patterns if p.startswith("(")] if voted else []
     either = "|".join(codes)
     party_row = re.compile(rf"(?:^|\| )(?:{either})(?: \||$)|\b(?:{either})\s+(?:Ja|Nej|Avstår|Frånvarande)\b") \
         if codes else None
-    for person in people:  # and the best passages naming a person asked about (a vote list)
-        hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
     # … of the matter asked about: in a protocol of several §§, the § of the passage closest to the question ("Hur
     # röstade SD om klimatpolicyn?" is not answered by the vote on another §, where SD also voted)
     asked_in = _matter(hits[0].passage) if hits else ""

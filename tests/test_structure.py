@@ -7,6 +7,12 @@ def _actor_of(structure, clean, phrase):
     return next(p for p in structure.paragraphs if p.start <= pos < p.end)
 
 
+def _assert_actors(structure, clean, expect):
+    """Each phrase's paragraph speaks as the label its expected actor begins."""
+    for phrase, actor in expect.items():
+        assert _actor_of(structure, clean, phrase).actor.startswith(actor), phrase
+
+
 def test_case_document_voices(case_text):
     c = clean_text(case_text)
     s = analyse(c, case_text)
@@ -23,8 +29,7 @@ def test_case_document_voices(case_text):
         "Medborgarna förväntar sig att": "Stadsledningskontoret",
         "Remisställaren gör det väl komplicerat": "Stadsledningskontoret",
     }
-    for phrase, actor in expect.items():
-        assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
+    _assert_actors(s, c, expect)
     # The föredragande reports the office's view in her Beredning section: labelled as reported.
     reported = _actor_of(s, c, "KSL ska vara en mötesplats för diskussion")
     assert reported.actor == "Stadsledningskontoret (enligt föredragande borgarrådet Karin Wanngård)"
@@ -911,8 +916,7 @@ def test_an_audit_matter_the_auditors_the_office_and_the_namnd_each_in_their_own
         "Sverigedemokraterna ställer sig bakom": "Särskilt yttrande av Sverigedemokraterna (SD)",
         "Liberalerna står bakom valfriheten": "Protokollsanteckning av Liberalerna (L)",
     }
-    for phrase, actor in expect.items():
-        assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
+    _assert_actors(s, c, expect)
     # the addressee and the address are no headings: the auditors' numbered part stands in their paper
     assert _actor_of(s, c, "Revisorerna har tagit del").section == "Missiv – 4. Revisionell bedömning"
     # names set side by side over their titles are one signature: no name is a heading, none paired with the
@@ -1000,8 +1004,7 @@ def test_a_web_pages_matter_gives_each_voice_its_part():
         "Ledamöterna för Vänsterpartiet": "Reservation av Vänsterpartiet (V) i regionfullmäktige",
         "får för Centerpartiets räkning": "Protokollsanteckning av Centerpartiet (C) i regionfullmäktige",
     }
-    for phrase, actor in expect.items():
-        assert _actor_of(s, c, phrase).actor.startswith(actor), phrase
+    _assert_actors(s, c, expect)
     signed = next(p for p in s.paragraphs if c.text[p.start:p.end] == "Mikael Strand (S)")
     assert signed.actor.startswith("Reservation av Socialdemokraterna (S)") and not signed.heading
 
