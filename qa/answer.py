@@ -40,6 +40,7 @@ from qa.questions import (
     answer_type,
     asks_decision,
     asks_decision_taken,
+    asks_sum,
     asks_vote,
     asks_who_or_when,
     context_sentence,
@@ -54,6 +55,7 @@ from qa.questions import (
     wants_example,
     wants_reason,
     wants_view,
+    SUM_WORDS,
     without_reference,
 )
 from qa.retrieval import Hit
@@ -554,7 +556,17 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if should_abstain(evidence, words_checked=words_checked(rewritten, lang)):
         return refuse(None, evidence)
 
-    if lacks_quantity(rewritten, [texts[int(j)] for j in relevant[:QUANTITY_SENTENCES]], lang):
+    quantity = [int(j) for j in relevant[:QUANTITY_SENTENCES]]
+    if asks_sum(rewritten):
+        # a sum is of something: one in a sentence that names nothing the question asks the sum of is another
+        # thing's ("Hur mycket kostar det att bygga en ny fritidsgård?" is not answered by "en samordnare för rådet
+        # kostar 0,9 miljoner kronor"); the question's names say where, not what ("… i Norrbacka")
+        where = " ".join(known_names(rewritten, qa.index.lexical))
+        unasked = set(analyzer.terms(f"{SUM_WORDS} {where}"))
+        subject = {t for t, w in weights.items() if w > 0 and t not in unasked}
+        if subject:
+            quantity = [j for j in quantity if subject & set(analyzer.terms(cands[j].text))]
+    if lacks_quantity(rewritten, [texts[j] for j in quantity], lang):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")

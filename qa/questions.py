@@ -274,6 +274,15 @@ def asks_vote(question: str) -> bool:
     return bool(_ASKS_VOTE.search(question))
 
 
+def asks_sum(question: str) -> bool:
+    """A question for a sum of money ("Vad kostar …?", "Hur mycket pengar …?", "What will … cost?"), not a share."""
+    return bool(_ASKS_MONEY.search(question)) and not _ASKS_SHARE.search(question)
+
+
+# the words that ask for a sum, not what it is the sum of
+SUM_WORDS = "kosta kostar kostade kostnad kostnaden kostnader belopp mycket pengar kronor budget avgift pris summa"
+
+
 def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -> bool:
     """A question about a sum ("vad kostar", "hur stor avgift", "vilken budget"), a share ("hur stor andel", "what
     share") or a count ("hur många") whose best sentences hold no such number — per the unit asked, when a rate is

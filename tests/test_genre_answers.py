@@ -108,6 +108,15 @@ def test_what_the_board_decided_is_its_decision_with_its_points(statement):
     assert not any(c.hit.passage.section.endswith(("Beslutsgång", "Beslutsunderlag")) for c in ans.citations)
 
 
+def test_a_sum_of_something_else_is_no_answer_to_what_a_thing_costs(statement):
+    """The statement costs a coordinator for the council (0,9 miljoner kronor a year) and mentions a youth centre
+    without a sum: asked what a new youth centre costs, it gives no such sum, and the coordinator's is no answer."""
+    ans = answer_question(statement, "Vad kostar en ny fritidsgård i Norrbacka?")
+    assert ans.abstained and "inget sådant antal eller belopp" in ans.text
+    ans = answer_question(statement, "What would a coordinator for the council cost?")
+    assert not ans.abstained and "0,9 miljoner kronor" in ans.citations[0].quote
+
+
 def test_a_committee_named_in_english_is_the_one_quoted(statement):
     ans = answer_question(statement, "What does the education committee think about the counsellor norm?")
     assert ans.citations[0].hit.passage.actor.startswith("Utbildningsnämnden")
