@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 25  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 26  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -42,7 +42,9 @@ INGEST_VERSION = 25  # 3: soft hyphens and zero-width characters removed inside 
 # ended the page before (a header drawn last, a footer) removed, a dash before a capital is a list's point,
 # "Reservation (M)" is the party's, "Beslutet skickas till" and "Protokollsanteckning" are headings; 24: a PDF's tables
 # a row to a line (by the positions pypdf lays out), the text after a table a paragraph of its own; 25: a table's row
-# one sentence (its cells' sentences are not cut apart)
+# one sentence (its cells' sentences are not cut apart); 26: the genre's headings numbered ("1. Ärendet", "3. Bakgrund")
+# as the genre's, a numbered part over its first sub-part ("4. Ekonomisk analys" / "4.1 …"), a table's column names
+# on lines of their own no headings, an extract headed "Omsorgsnämnden, sammanträde 2025-09-24 § 58" the nämnd's
 
 
 @dataclass(frozen=True)

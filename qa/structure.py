@@ -71,6 +71,7 @@ _REPORT_STARTS = re.compile(rf"(?<=[.!?])\s+(?={_REPORTED_NAME}\s+{_REPORTED_VER
 ISSUER = re.compile(r"(?<![\w-])((?:[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+|[A-ZÅÄÖ][a-zåäö]{2,})(?:kontoret|förvaltningen))"
                      r"(?![\wåäö-])")
 _OFFICIAL_PAPER = re.compile(r"\b(?:tjänsteskrivelse|tjänsteutlåtande)\b", re.IGNORECASE)
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+(?=[A-ZÅÄÖ])")  # "1. ", "4.2 " before a heading
 _HEAD_PARAGRAPHS = 15  # a paper's head (issuer, Dnr, Handläggare, addressee, title) ends before this
 _PROTOCOL_HEAD = 40  # a protocol's head (members present, justering, …) ends before this
 # an office's paper given whole within a protocol's §, under its byline
@@ -87,6 +88,10 @@ _PARTICULARS = 3  # paragraphs after a web page's "§ 74 …" heading that may g
 _ADDRESSEE = re.compile(r"^(?:Till\b|Sid[a]?\b|Telefon\b|Tfn\b|E-post\b)", re.IGNORECASE)
 # a protocol's paragraph ("§ 52 Dnr KS 2025/87", "§ 12 Ny förskola i Norrby") opens a section of its own
 _ITEM = re.compile(r"^§\s*(?P<n>\d+[a-z]?(?:/\d{4})?)(?![\w/])\s*(?P<rest>.*)$", re.S)
+# an extract's head naming its body, the meeting and the § in one line: "Vård- och omsorgsnämnden, sammanträde
+# 2025-09-24 § 58"
+_ITEM_LINE = re.compile(rf"^(?P<body>{_BODY}),?(?: (?:sammanträde(?:t)?|sammanträdet den|möte) \d{{4}}-\d\d-\d\d,?| "
+                        r"\d{4}-\d\d-\d\d,?)? §\s*(?P<n>\d+[a-z]?)$")
 _DECISION = re.compile(r"^(?P<body>.+)s beslut$")
 # a member's motion, reservation or note in a protocol: "Anna Berg (S) yrkar …", "Per Holm (M) och Lena Ek (KD)
 # reserverar sig …"
@@ -263,8 +268,46 @@ def _is_topic(paras: list[str], k: int) -> bool:
     """Whether paragraph ``k`` is a numbered topic heading within the part it stands in ("3. Målgrupp och
     åldersgräns"): a short numbered title with prose before and after it, not more numbered lines (a list's items:
     "1. Samrådsredogörelse daterad …", "2. Plankarta och planbeskrivning")."""
-    return is_numbered_title(paras[k]) and k + 1 < len(paras) and not _NUMBERED.match(paras[k + 1]) and \
-        not (k and _NUMBERED.match(paras[k - 1]))
+    return is_numbered_title(paras[k]) and k + 1 < len(paras) and \
+        not (_NUMBERED.match(paras[k + 1]) and not _below(paras[k], paras[k + 1])) and \
+        not (k and _NUMBERED.match(paras[k - 1]) and not _below(paras[k - 1], paras[k])) and not _known_heading(paras[k])
+
+
+def _level(title: str) -> int | None:
+    """How deep a numbered title stands: "4. Ekonomisk analys" 0, "4.2 Hemtjänst" 1; None when unnumbered."""
+    m = _SECTION_NUMBER.match(title)
+    return m.group().strip().rstrip(".").count(".") if m else None
+
+
+def _below(parent: str, child: str) -> bool:
+    """Whether ``child`` is numbered as a part of ``parent``: "4.1 Resultat per verksamhet" of "4. Ekonomisk
+    analys" (a heading over its first part, not a list's items "1. …", "2. …")."""
+    m, n = _SECTION_NUMBER.match(parent), _SECTION_NUMBER.match(child)
+    return bool(m and n) and n.group().strip().startswith(m.group().strip().rstrip(".") + ".")
+
+
+def _column_names(paras: list[str], k: int) -> bool:
+    """Whether paragraph ``k`` names a column of the table right below it, as a PDF gives a header set over
+    several lines ("Verksamhet / Budget 2025 / … / Avvikelse prognos april2" above "Hemtjänst | 142 600 | …"): one of
+    three or more short lines, no more than the table's first row has cells, up to that row."""
+    def cell(t: str) -> bool:
+        return len(t.split()) <= 5 and " | " not in t and not re.search(r"[.;:]$", t)
+
+    start, end = k, k
+    while start > 0 and k - start < 8 and cell(paras[start - 1]):
+        start -= 1
+    while end < len(paras) and end - k < 8 and cell(paras[end]):
+        end += 1
+    if k == end or end == len(paras):
+        return False
+    cells = paras[end].split("\n", 1)[0].count(" | ") + 1
+    return cells >= 3 and 3 <= end - start <= cells + 1
+
+
+def _known_heading(text: str) -> bool:
+    """A heading of the genre, numbered or not: "Ärendet", "1. Ärendet", "3. Bakgrund" (a paper's part, not a topic
+    within one)."""
+    return _SECTION_NUMBER.sub("", text).lower().rstrip(":") in KNOWN_HEADINGS
 
 
 def topic_of(section: str | None) -> str | None:
@@ -277,7 +320,7 @@ def topic_of(section: str | None) -> str | None:
 
 
 def _is_heading(text: str) -> bool:
-    if text.lower().rstrip(":") in KNOWN_HEADINGS:
+    if _known_heading(text):
         return True
     if _META_LINE.match(text) or " - " in text or text.split()[0].lower() in {"samt", "och", "eller", "att"} or \
             " | " in text or re.search(r"…{2}|\.{4}", text):
@@ -472,8 +515,7 @@ def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
     """
     paras = [clean.text[a:b] for a, b in clean.paragraphs[:_HEAD_PARAGRAPHS]]
     # the first heading of the text; a body's name on a line of its own in the head is whom the paper is addressed to
-    first = next((i for i, t in enumerate(paras) if t.lower().rstrip(":") in KNOWN_HEADINGS
-                  and not re.fullmatch(_BODY, t.strip())), None)
+    first = next((i for i, t in enumerate(paras) if _known_heading(t) and not re.fullmatch(_BODY, t.strip())), None)
     if first is None or not _OFFICIAL_PAPER.search(" ".join(paras[:first])):
         return None, None
     title = None
@@ -572,10 +614,19 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             item_titled = True
             out.append(Paragraph(a, b, section, actor, True))
             continue
+        if _column_names(texts, k):  # a table's header, a line per column: no heading of the text
+            out.append(Paragraph(a, b, section, actor, False))
+            continue
         if _is_topic(texts, k):
             # a numbered topic within the part it stands in; the voice goes on ("Utredningens förslag i sammandrag –
             # 3. Målgrupp och åldersgräns")
             base = topic_base if section is not None and section == topic_section else section
+            if (depth := _level(text)) is not None:
+                # a numbered part ends the parts as deep or deeper before it: "4. Ekonomisk analys" follows
+                # "3. Bakgrund", "4.2 Hemtjänst" stands in "4. Ekonomisk analys" after "4.1 Resultat per verksamhet"
+                base = section
+                while base and (last := _level(base.rsplit(" – ", 1)[-1])) is not None and last >= depth:
+                    base = base.rsplit(" – ", 1)[0] if " – " in base else None
             section = topic_section = f"{base} – {text}" if base else text
             topic_base = base
             out.append(Paragraph(a, b, section, actor, True))
@@ -590,6 +641,17 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         if _TITLE_LINE.fullmatch(text) and k and _PERSON_LINE.fullmatch(texts[k - 1]) or \
                 _PERSON_LINE.fullmatch(text) and k + 1 < len(texts) and _TITLE_LINE.fullmatch(texts[k + 1]):
             out.append(Paragraph(a, b, "Underskrift", actor, False))  # a signature, "Peter Lindahl / Kommundirektör"
+            continue
+        if not protocol and out and (m := _ITEM_LINE.match(text)) and \
+                any(re.search(r"(?i)protokoll", t) for t in texts[max(0, k - 5):k]):
+            # "PROTOKOLLSUTDRAG / Vård- och omsorgsnämnden, sammanträde 2025-09-24 § 58": the nämnd's protocol,
+            # attached; the matter's title follows
+            protocol = True
+            body = doc_voice = actor = meeting = m.group("body")
+            part, presenter, respondent, remiss_section, proposal, quoted = None, None, None, None, False, False
+            item = section = f"§ {m.group('n')}"
+            item_titled, title_next = False, True
+            out.append(Paragraph(a, b, section, actor, True))
             continue
         if (out or issuer is None) and (
                 mark := _PAPER_MARK.fullmatch(text) or len(text) <= 80 and _PAPER_MARK_LINE.search(text)

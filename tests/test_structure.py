@@ -1059,3 +1059,74 @@ def test_a_dissent_headed_with_its_parties_is_theirs_until_the_next_heading():
     assert _actor_of(s, c, "Lina Åkesson (MP)").actor == "Särskilt yttrande av Miljöpartiet (MP) i kommunstyrelsen"
     assert _actor_of(s, c, "handlingsplanen följs upp").actor == \
         "Protokollsanteckning av Socialdemokraterna (S) och Vänsterpartiet (V) i kommunstyrelsen"
+
+
+FOLLOW_UP = """HJORTVIKA KOMMUN
+Omsorgsnämnden
+Tjänsteskrivelse
+2025-09-10
+Dnr ON 2025/12
+Omsorgsförvaltningen
+Till
+Handläggare: Lisa Ek, controller
+Omsorgsnämnden
+
+Uppföljning per augusti 2025
+
+1. Ärendet
+Omsorgsförvaltningen har upprättat en uppföljning per den 31 augusti 2025.
+
+2. Förslag till beslut
+Omsorgsnämnden beslutar
+1.
+att godkänna uppföljningen.
+
+3. Bakgrund
+Kommunfullmäktige fastställde budgeten den 25 november 2024.
+
+4. Ekonomisk analys
+4.1 Resultat per verksamhet
+Tabell 1 visar budget och prognos per verksamhet.
+Verksamhet
+Budget 2025
+Prognos helår 2025
+Avvikelse helår
+Hemtjänst | 142 600 | 151 400 | −8 800
+Särskilt boende | 231 500 | 233 700 | −2 200
+
+4.2 Hemtjänst
+Hemtjänsten prognostiserar ett underskott på 8,8 miljoner kronor.
+
+PROTOKOLLSUTDRAG
+
+Omsorgsnämnden, sammanträde 2025-09-24 § 58
+
+Uppföljning per augusti 2025
+
+Yrkanden
+Eva Lund (S) yrkar bifall till förvaltningens förslag.
+Per Holm (M) yrkar att nämnden ska spara ytterligare 8 miljoner kronor.
+"""
+
+
+def test_a_follow_up_with_numbered_parts_and_the_nämnds_extract():
+    """A tjänsteskrivelse whose genre headings are numbered ("1. Ärendet") is the office's paper under them: its head
+    names the office, "3. Bakgrund" ends the proposal quoted under "2. Förslag till beslut", "4.2 Hemtjänst" stands in
+    "4. Ekonomisk analys", and a table's column names on lines of their own are no headings. An extract headed
+    "Omsorgsnämnden, sammanträde 2025-09-24 § 58" is the nämnd's protocol, where each member's yrkande is theirs."""
+    c = clean_text(FOLLOW_UP)
+    s = analyse(c, FOLLOW_UP)
+    _assert_actors(s, c, {
+        "har upprättat en uppföljning": "Omsorgsförvaltningen",
+        "att godkänna uppföljningen": "Omsorgsnämnden",
+        "fastställde budgeten": "Omsorgsförvaltningen",
+        "prognostiserar ett underskott": "Omsorgsförvaltningen",
+        "yrkar bifall till förvaltningens förslag": "Yrkande av Socialdemokraterna (S) i omsorgsnämnden (Eva Lund)",
+        "spara ytterligare 8 miljoner": "Yrkande av Moderaterna (M) i omsorgsnämnden (Per Holm)",
+    })
+    assert _actor_of(s, c, "har upprättat en uppföljning").section == "1. Ärendet"
+    assert _actor_of(s, c, "fastställde budgeten").section == "3. Bakgrund"
+    assert _actor_of(s, c, "prognostiserar ett underskott").section == "4. Ekonomisk analys – 4.2 Hemtjänst"
+    assert _actor_of(s, c, "Hemtjänst | 142 600").section == "4. Ekonomisk analys – 4.1 Resultat per verksamhet"
+    assert not _actor_of(s, c, "Avvikelse helår").heading
+    assert _actor_of(s, c, "Per Holm (M) yrkar").section == "§ 58 Uppföljning per augusti 2025 – Yrkanden"
