@@ -36,6 +36,7 @@ from qa.language import GLOSSARY, expand_query, glossary_words, in_swedish_terms
 from qa.lexical import is_affix
 from qa.passages import Passage
 from qa.questions import (
+    SUM_WORDS,
     announced_points,
     answer_type,
     asks_decision,
@@ -55,7 +56,6 @@ from qa.questions import (
     wants_example,
     wants_reason,
     wants_view,
-    SUM_WORDS,
     without_reference,
 )
 from qa.retrieval import Hit

@@ -270,7 +270,8 @@ def _is_topic(paras: list[str], k: int) -> bool:
     "1. Samrådsredogörelse daterad …", "2. Plankarta och planbeskrivning")."""
     return is_numbered_title(paras[k]) and k + 1 < len(paras) and \
         not (_NUMBERED.match(paras[k + 1]) and not _below(paras[k], paras[k + 1])) and \
-        not (k and _NUMBERED.match(paras[k - 1]) and not _below(paras[k - 1], paras[k])) and not _known_heading(paras[k])
+        not (k and _NUMBERED.match(paras[k - 1]) and not _below(paras[k - 1], paras[k])) and \
+        not _known_heading(paras[k])
 
 
 def _level(title: str) -> int | None:
