@@ -44,7 +44,9 @@ from qa.questions import (
     asks_sum,
     asks_vote,
     asks_who_or_when,
+    asks_why,
     context_sentence,
+    gives_no_reason,
     is_comparison,
     is_point,
     lacks_person,
@@ -544,6 +546,14 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                      for w in unvoiced]
             reason = (f"Inget av det som {' och '.join(labels)} skriver nämner {' eller '.join(words)}." if lang == "sv"
                       else f"Nothing {' and '.join(labels)} writes mentions {' or '.join(words)}.")
+            return refuse(reason)
+    # why a voice moved or dissented, when its every word in the documents only records the act ("Roger Falk (SD)
+    # yrkar avslag på förvaltningens förslag."): it gives no reason, and another's would be put in its mouth
+    if asked and not comparison and asks_why(rewritten):
+        theirs = [qa.index.passages[int(i)] for i in rows if speaker_matches(asked, qa.index.passages[int(i)].actor)]
+        if gives_no_reason([p.text[a:b] for p in theirs for a, b in sentence_spans(p.text)]):
+            who = " och ".join(sp.label for sp in asked)
+            reason = f"{who} anger inga skäl i dem." if lang == "sv" else f"{who} gives no reasons in them."
             return refuse(reason)
     evidence = Evidence(top_dense=float(hits[0].dense), sentence_dense=float(dense[order[0]]),
                         coverage=float(cover[order[0]]),

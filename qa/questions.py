@@ -353,6 +353,27 @@ def lacks_person(question: str, best_sentences: list[str], speakers: tuple[str, 
                    for t in named for p in _PERSON.finditer(t))
 
 
+def asks_why(question: str) -> bool:
+    """A question for a reason: "Varför yrkade SD avslag?", "Why did the Moderates reserve themselves?"."""
+    return bool(_ASKS_WHY.search(question))
+
+
+# a sentence that only records a motion or a dissent ("Roger Falk (SD) yrkar avslag på förvaltningens förslag.",
+# "De lämnar en skriftlig reservation."), and words by which a sentence gives a reason
+_BARE_ACT = re.compile(r"\b(?:yrkar|yrkade|reserverar|reserverade|instämmer|instämde|avstår|avstod|lämnar|lämnade)\b",
+                       re.IGNORECASE)
+_REASON = re.compile(r"\b(?:eftersom|därför|för att|med hänvisning|på grund av|mot bakgrund|då det|anser|ansåg|menar|"
+                     r"bedömer|vill|skulle)\b", re.IGNORECASE)
+REASON_WORDS = 5  # a line shorter than this (a signature: "Roger Falk (SD)") says nothing either way
+
+
+def gives_no_reason(sentences: list[str]) -> bool:
+    """Whether a voice's every sentence only records its motion or dissent: asked why it moved, it gives nothing to
+    quote. False for a voice with no sentences (other rules judge those)."""
+    said = [t for t in sentences if len(t.split()) >= REASON_WORDS]
+    return bool(said) and all(_BARE_ACT.search(t) and not _REASON.search(t) for t in said)
+
+
 def wants_reason(question: str) -> bool:
     """A why question, a yes/no one (answered by the stance and its reason) or one about consequences."""
     return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question) or _ASKS_CONSEQUENCE.search(question))
@@ -365,9 +386,11 @@ _ABOUT = re.compile(r"\b(?:tycker|tyckte|anser|ansåg|säger|sade|sa|skriver|skr
                     re.IGNORECASE)
 
 
-# who is asked to speak: "Vad tycker Stockholms läns landsting om …?", "What did Stockholm County Council say …?"
+# who is asked to speak: "Vad tycker Stockholms läns landsting om …?", "Hur ställer sig fastighetsnämnden till …?",
+# "What did Stockholm County Council say …?"
 _VOICE_SV = re.compile(r"^\s*(?:vad|hur|varför|vilk(?:en|et|a) \w+)\s+(?:tycker|tyckte|säger|sa|sade|anser|ansåg|vill|"
-                       r"ville|föreslår|föreslog|skriver|skrev|svarar|svarade|menar|framför|framförde)\s+"
+                       r"ville|föreslår|föreslog|skriver|skrev|svarar|svarade|menar|framför|framförde|ställer sig|"
+                       r"ställde sig)\s+"
                        r"(?P<who>[^?]+?)(?=\s+(?:om|till|i|på|angående|kring|att|när|för|med|inför|gällande|"
                        r"egentligen|själv|själva|nu)\b|\s*[?.!]|$)", re.IGNORECASE)
 _VOICE_EN = re.compile(r"^\s*(?:what|how|why)\s+(?:does|did|do|would|will|has|have)\s+(?P<who>[^?]+?)\s+(?:say|said|"

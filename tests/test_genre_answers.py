@@ -75,6 +75,32 @@ def test_an_english_question_for_a_partys_special_statement_is_answered_from_it(
     assert ans.citations[0].hit.passage.actor.startswith("Särskilt yttrande av Vänsterpartiet (V)")
 
 
+@pytest.fixture(scope="module")
+def planning(tmp_path_factory):
+    return _indexed(PLANNING, tmp_path_factory.mktemp("planning"))
+
+
+def test_why_a_party_moved_is_not_answered_when_it_gives_no_reason(planning):
+    """SD's every word in the paper is its motion and its dissent ("Roger Falk (SD) yrkar avslag på förvaltningens
+    förslag."): asked why, the answer says it gives no reason, instead of quoting another's; M and KD, who give
+    theirs in a written reservation, are quoted."""
+    ans = answer_question(planning, "Varför yrkade Sverigedemokraterna avslag på planen?")
+    assert ans.abstained and "anger inga skäl" in ans.text
+    ans = answer_question(planning, "Varför reserverade sig Moderaterna och Kristdemokraterna?")
+    assert not ans.abstained
+    assert ans.citations[0].hit.passage.actor.startswith("Reservation av Moderaterna (M) och Kristdemokraterna (KD)")
+
+
+def test_a_nämnd_the_paper_only_mentions_is_no_voice(planning):
+    """The fastighetsnämnd owns the land and reckons the income from its sale, but never gives its view: asked for
+    it, the answer says nothing comes from it; the trafiknämnd, which answered the consultation, is quoted."""
+    for q in ("Vad tycker fastighetsnämnden om planen?", "Hur ställer sig fastighetsnämnden till planen?"):
+        ans = answer_question(planning, q)
+        assert ans.abstained and "fastighetsnämnden" in ans.text, q
+    ans = answer_question(planning, "Vad tycker trafiknämnden om planen?")
+    assert ans.citations[0].hit.passage.actor.startswith("Trafiknämnden")
+
+
 STATEMENT = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "yttrande" / "corpus"
 
 
