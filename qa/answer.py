@@ -210,6 +210,50 @@ def _header_row(text: str, a: int, b: int) -> bool:
         all(len(cell.split()) == 1 and not any(ch.isdigit() for ch in cell) for cell in cells)
 
 
+# a table's cell that is a figure ("142 600", "−8 800", "23,1", "90 %")
+_FIGURE = re.compile(r"[−–+-]?\d[\d  ]*(?:[.,]\d+)?(?: ?%)?")
+
+
+def _table_header(text: str, a: int) -> tuple[int, int] | None:
+    """Where the header of the table stands whose row of figures begins at ``a`` in a passage's text: the first line
+    of the rows it stands among, when that line names columns ("Verksamhet | Budget 2025 | Prognos helår 2025"). A
+    figure means nothing without its column. None for a row that is no table's, holds no figure (a vote list's "Anna
+    Berg | M | Nej" speaks for itself) or opens the passage's part of its table."""
+    line_end = text.find("\n", a)
+    row = text[a:line_end if line_end >= 0 else len(text)].split(" | ")
+    if len(row) < 2 or not any(_FIGURE.fullmatch(cell) for cell in row[1:]):
+        return None
+    start = a
+    while start > 1 and text[start - 1] == "\n" and \
+            " | " in text[(prev := text.rfind("\n", 0, start - 1) + 1):start - 1]:
+        start = prev
+    if start == a:
+        return None
+    end = text.find("\n", start)
+    cells = text[start:end].split(" | ")
+    return None if all(_FIGURE.fullmatch(cell) for cell in cells[1:]) else (start, end)
+
+
+def _names_columns(text: str, b: int) -> bool:
+    """Whether the line ending at ``b`` is the header of the figures below it: it names what they are, and says
+    nothing itself."""
+    header = _table_header(text, b + 1) if text[b:b + 1] == "\n" else None
+    return header is not None and header[0] == text.rfind("\n", 0, b) + 1
+
+
+def _cell_asked(header: str, row: str, terms: dict[str, float], analyzer: Any) -> str | None:
+    """The figure a question asks for in a table's row: of the thing the row names, the cell under the column whose
+    name holds most of the question's words ("Vad är prognosen för hemtjänsten?": "Prognos helår 2025: 151 400");
+    None when the row's name or no column's name holds any of them, or the row's cells do not stand under the
+    header's."""
+    names, cells = header.split(" | "), row.split(" | ")
+    if len(names) != len(cells) or not any(terms.get(t, 0.0) > 0 for t in analyzer.terms(cells[0])):
+        return None
+    held = [sum(terms.get(t, 0.0) for t in set(analyzer.terms(name))) for name in names[1:]]
+    best = max(range(len(held)), key=lambda j: held[j], default=None)
+    return f"{names[best + 1]}: {cells[best + 1]}" if best is not None and held[best] > 0 else None
+
+
 _QUOTE_MARKS = "”“\"„«»'’"
 
 
@@ -461,7 +505,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                 len(text.split()) >= 3 and (any(person in text for person in people) or party_row is not None
                                             and bool(party_row.search(text)) and in_matter(h.passage))
             if (b - a >= 20 and len(text.split()) >= 5 or short_decision or short_point) and not text.startswith("#") \
-                    and (markers_answer or not is_voice_marker(text)) and not _header_row(h.passage.text, a, b):
+                    and (markers_answer or not is_voice_marker(text)) and not _header_row(h.passage.text, a, b) \
+                    and not _names_columns(h.passage.text, b):
                 cands.append(_Candidate(h, a, b))
     if not cands:
         return refuse(None)
@@ -475,8 +520,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # enligt stadsledningskontoret?" because the office says it, though the sentence does not name it.
     # and with the numbered topic it stands under: "Enligt utredningen ska lagen omfatta barn och unga upp till 20 år"
     # answers "Vad föreslår utredningen om åldersgränsen?" under "3. Målgrupp och åldersgräns"
+    # and a table's row with its columns' names: "Hemtjänst | 142 600 | 151 400" is the prognos only under its header
+    headers = [_table_header(c.hit.passage.text, c.start) for c in cands]
     texts = [f"{c.hit.passage.actor}" + (f" ({topic})" if (topic := topic_of(c.hit.passage.section)) else "")
-             + f": {c.text}" for c in cands]
+             + (f": {c.hit.passage.text[h[0]:h[1]]} / " if h else ": ") + c.text
+             for c, h in zip(cands, headers, strict=True)]
     qvec = qa.embedder.encode_queries([rewritten])[0]
     svecs = sentence_encoder(qa.embedder)(texts)
     dense = svecs @ qvec
@@ -491,7 +539,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # beslut"), whatever else mentions the matter
     decided = np.array([1.0 if _records_decision(c.hit.passage) else 0.0 for c in cands]) if decision \
         else np.zeros(len(cands))
-    typed = np.maximum(answer_type(rewritten, texts), decided)
+    # a table's row of figures whose header names a column asked about ("prognos", "budget") holds the figure asked
+    cells = [_cell_asked(c.hit.passage.text[h[0]:h[1]], c.text, weights, analyzer) if h else None
+             for c, h in zip(cands, headers, strict=True)]
+    typed = np.maximum(np.maximum(answer_type(rewritten, texts), decided), [1.0 if cell else 0.0 for cell in cells])
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
               + w["answer_type"] * typed)
     for c, s in zip(cands, scores, strict=True):
@@ -576,7 +627,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         subject = {t for t, w in weights.items() if w > 0 and t not in unasked}
         if subject:
             quantity = [j for j in quantity if subject & set(analyzer.terms(cands[j].text))]
-    if lacks_quantity(rewritten, [texts[j] for j in quantity], lang):
+    if lacks_quantity(rewritten, [texts[j] for j in quantity], lang) and not any(cells[j] for j in quantity):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")
@@ -611,9 +662,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         theirs = sorted((c for c in ranked if c not in rows and _item_of(c) in voted_on),
                         key=lambda c: (not _RESERVES.search(c.text), not c.hit.passage.actor.startswith("Reservation")))
         chosen, order = theirs[:1] + rows, order[:0]
+    # a figure asked for and found in a table's row is the answer: other rows are other things' figures
+    one_cell = not comparison and cells[cands.index(best)] is not None
     for j in order[1:]:
         c = cands[int(j)]
-        if len(chosen) >= MAX_QUOTES:
+        if len(chosen) >= MAX_QUOTES or one_cell:
             break
         if any(c.hit.passage.chunk_id == x.hit.passage.chunk_id and not (c.end <= x.start or c.start >= x.end)
                for x in chosen):
@@ -629,6 +682,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
 
     if not party_rows:  # a party's rows are quoted every one, and need no context
         chosen = _with_context(chosen, wants_reason(rewritten), wants_example(rewritten), wants_view(rewritten))
+        # a row of figures is quoted under its table's header, which names what each figure is
+        for c in list(chosen):
+            if (h := _table_header(c.hit.passage.text, c.start)) and not any(
+                    x.hit.passage.chunk_id == c.hit.passage.chunk_id and x.start == h[0] for x in chosen):
+                chosen.append(_Candidate(c.hit, h[0], h[1], c.score, anchor=c))
 
     # Present quotes grouped by speaker: the best quote first, then document order within a speaker.
     actor_rank = {a: i for i, a in reversed(list(enumerate(c.hit.passage.actor for c in chosen)))}
@@ -653,6 +711,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     lead = next((c for c in citations if c.hit is best.hit and c.start >= best.start), citations[0])
     lead, fact = next(((c, f) for c in [lead, *(c for c in citations if c is not lead)]
                        if (f := lead_fact(rewritten, c.quote, lang))), (lead, None))
+    if h := _table_header(lead.hit.passage.text, lead.start):
+        # the figure under the column asked about, with the column's name; a row's first figure is no answer
+        # when no column's name says which one is asked ("2 200" of budget, outcome, forecast …)
+        fact = _cell_asked(lead.hit.passage.text[h[0]:h[1]], lead.quote, weights, analyzer)
     if fact:
         text = f"{fact} [{lead.n}]. {text}"
     # Passages listed: the cited ones first, then the rest of the top k.

@@ -362,10 +362,11 @@ def _layout_cells(line: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _LAYOUT_CELL.finditer(line)]
 
 
-def _layout_tables(layout: str) -> list[list[list[str]]]:
+def _layout_tables(layout: str) -> list[tuple[list[list[str]], int]]:
     """The tables of a page as pypdf lays it out (its "layout" mode keeps each line's horizontal positions): a line of
     at least TABLE_COLUMNS cells, then lines whose cells stand in its columns; a line whose first cell is empty goes on
-    from the row above (a cell set over two lines). Each table a grid, its header first."""
+    from the row above (a cell set over two lines). Each table a grid, its header first, with the number of lines
+    above its first row that its header was set over (0 when that row is its header; see ``_header_above``)."""
     lines = layout.split("\n")
     tables, i = [], 0
     while i < len(lines):
@@ -376,6 +377,7 @@ def _layout_tables(layout: str) -> list[list[list[str]]]:
             i += 1
             continue
         starts = [a for a, _, _ in head]
+        spans = [[a, b] for a, b, _ in head]  # how far each column's cells reach
         grid, j = [[t for _, _, t in head]], i + 1
         while j < len(lines) and (cells := _layout_cells(lines[j])):
             # a cell belongs to the column whose span holds its middle
@@ -384,13 +386,16 @@ def _layout_tables(layout: str) -> list[list[list[str]]]:
             if len(set(columns)) < len(columns):
                 break
             row = [""] * len(starts)
-            for k, (_, _, t) in zip(columns, cells, strict=True):
+            for k, (c0, c1, t) in zip(columns, cells, strict=True):
                 row[k] = t
+                spans[k] = [min(spans[k][0], c0), max(spans[k][1], c1)]
             rows = grid[1:]
             # a cell set over two lines goes on in the next: the first column empty ("  bevakning i systemet."), or
             # fewer cells than any row has, one of them in a column every row fills ("utförarna  differens …")
-            goes_on = rows and (not row[0] or len(cells) < min(sum(map(bool, r)) for r in rows) and any(
-                all(r[k] for r in rows) and not row[k] for k in range(len(starts))))
+            # (a header's second line too: "Utfall jan–aug" over "2025")
+            goes_on = not row[0] and not rows or rows and (not row[0] or len(cells) < min(
+                sum(map(bool, r)) for r in rows) and any(all(r[k] for r in rows) and not row[k]
+                                                          for k in range(len(starts))))
             if goes_on:
                 grid[-1] = [f"{a} {b}".strip() for a, b in zip(grid[-1], row, strict=True)]
             elif len(cells) >= 2:
@@ -399,16 +404,69 @@ def _layout_tables(layout: str) -> list[list[list[str]]]:
                 break
             j += 1
         if len(grid) >= 3:
-            tables.append(grid)
+            names, over = _header_above(lines, i, spans)
+            if names and all(_FIGURE.fullmatch(t) for t in grid[0][1:] if t):  # the first row is the table's first
+                grid = [names, *grid]
+            elif names:  # the header's lines above the one found first: "Tillsvidare-" over "anställda"
+                grid[0] = [_joined(f"{n} {t}") for n, t in zip(names, grid[0], strict=True)]
+            tables.append((grid, over))
             i = j
         else:
             i += 1
     return tables
 
 
+# a cell that is a figure ("142 600", "−8 800", "23,1", "90 %"): a first row of such cells is no header
+_FIGURE = re.compile(r"[−–+-]?\d[\d  ]*(?:[.,]\d+)?(?: ?%)?")
+
+
+def _joined(text: str) -> str:
+    """A header cell's words as one name: a word hyphenated over two lines is one ("Tillsvidare- anställda")."""
+    return re.sub(r"(?<=\w)- (?=[a-zåäö])", "", text).strip()
+
+
+_MARKER = re.compile(r"\d")  # a footnote's mark set apart from its word ("Avvikelse ⏎ 1 ⏎ helår")
+HEADER_LINES = 3  # a header above a table's first row is set over at most this many lines
+
+
+def _header_above(lines: list[str], first: int, spans: list[list[int]]) -> tuple[list[str] | None, int]:
+    """The header of a table whose first row holds figures, set over the lines above it with each column's name
+    centred over its figures ("Utfall jan–aug" over "2025"): each cell read as the column its span overlaps most,
+    a column's words in their lines' order, a lone footnote digit left out. (None, 0) when the lines above do not
+    name the columns."""
+    names: list[list[str]] = [[] for _ in spans]
+    over = 0
+    for k in range(first - 1, max(first - 1 - HEADER_LINES, -1), -1):
+        cells = _layout_cells(lines[k])
+        # a line of names, or one name over a column of figures ("2025-08-31" under "Tillsvidare- / anställda")
+        if not cells or len(cells) == 1 and cells[0][0] < spans[0][1] or \
+                any(len(t.split()) > HEADER_WORDS or "." in t for _, _, t in cells):
+            break
+        parts: list[list[str]] = [[] for _ in spans]
+        for c0, c1, t in cells:
+            if _MARKER.fullmatch(t):
+                continue
+            overlap = [min(c1, b) - max(c0, a) for a, b in spans]
+            best = max(range(len(spans)), key=lambda n: (overlap[n], -abs((c0 + c1) - sum(spans[n]))))
+            parts[best].append(t)
+        names = [p + n for p, n in zip(parts, names, strict=True)]
+        over += 1
+    if over == 0 or sum(map(bool, names)) < (len(spans) - 1) // 2:
+        return None, 0
+    return [_joined(" ".join(n)) for n in names], over
+
+
+def _letters(line: str) -> Counter[str]:
+    """A header's letters and digits as its layout's are compared with the text's: a footnote's digit set apart or
+    stuck to a word left out ("helår1" is "helår"), a word hyphenated over two lines one ("Tillsvidare- anställda")."""
+    words = [w.rstrip("0123456789") if not w.isdigit() else w for w in line.split() if not _MARKER.fullmatch(w)]
+    return Counter(c for w in words for c in w if c.isalnum())
+
+
 def _with_table_rows(text: str, page: Any) -> str:
     """The page's text with each table a row to a line ("Anna Berg | M | Nej", a vote's "X" read as its column), where
-    the text layer gives the table cell by cell in its reading order; any other text as it was."""
+    the text layer gives the table cell by cell in its reading order; any other text as it was. A header set over
+    several lines above figures becomes the table's first row, where the text holds its words just above the rows."""
     if len(text.splitlines()) < 6:
         return text
     try:
@@ -416,17 +474,26 @@ def _with_table_rows(text: str, page: Any) -> str:
     except Exception:  # noqa: BLE001 - the plain text stands without the tables' rows
         return text
     lines = text.split("\n")
-    for grid in tables:
+    for grid, over in tables:
+        body = grid[1:] if over else grid
         # the lines that hold the table's words, each as often, whatever their order (a cell set over two lines may
         # come after the row's other cells)
-        target = Counter(word for row in grid for cell in row for word in cell.split())
+        target = Counter(word for row in body for cell in row for word in cell.split())
         for i in range(len(lines)):
             held, j = Counter(lines[i].split()), i + 1
             while held and not held - target and held != target and j < len(lines):
                 held += Counter(lines[j].split())
                 j += 1
             if held == target:
-                lines[i:j] = _table_rows(grid)
+                start = i
+                if over:  # the header's words on the lines just above, each as often
+                    names = _letters(" ".join(grid[0]))
+                    seen, k = Counter(), i
+                    while k > 0 and seen != names and not _letters(lines[k - 1]) - (names - seen):
+                        seen += _letters(lines[k - 1])
+                        k -= 1
+                    start = k if seen == names else i
+                lines[start:j] = _table_rows(grid if start < i else body)
                 break
     return "\n".join(lines)
 

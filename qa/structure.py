@@ -320,11 +320,15 @@ def topic_of(section: str | None) -> str | None:
     return re.sub(r"\s*\([^()]*\)\s*$", "", _NUMBERED.sub("", last, count=1)).strip() or None
 
 
+# a table's or a figure's caption names it, not a part of the text: "Tabell 1. Driftredovisning per verksamhet, tkr"
+_CAPTION = re.compile(r"(?:Tabell|Figur|Diagram|Bild|Table|Figure)\s+\d+[.:]?\s")
+
+
 def _is_heading(text: str) -> bool:
     if _known_heading(text):
         return True
     if _META_LINE.match(text) or " - " in text or text.split()[0].lower() in {"samt", "och", "eller", "att"} or \
-            " | " in text or re.search(r"…{2}|\.{4}", text):
+            " | " in text or re.search(r"…{2}|\.{4}", text) or _CAPTION.match(text):
         return False  # nor a table's row ("Summa | 6 | 4 | 1") or a line for a signature ("Justerande ………… Namn")
     return (
         len(text) <= 60 and text[:1].isupper() and not re.search(r"[.,;]$", text) and len(text.split()) <= 6

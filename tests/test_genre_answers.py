@@ -366,3 +366,24 @@ def test_how_a_party_voted_comes_from_the_matter_asked_about(meeting):
     assert policy.citations and not any(c.hit.passage.section.startswith("§ 103") for c in policy.citations)
     # nor SD's words on another § beside them ("ställer sig bakom beslutet" was § 105's, the dog park)
     assert all(c.hit.passage.section.startswith("§ 104") for c in policy.citations)
+
+
+BUDGET = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "budget" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def follow_up(tmp_path_factory):
+    return _indexed(BUDGET, tmp_path_factory.mktemp("budget"))
+
+
+def test_a_figure_in_a_table_is_answered_from_its_column_under_the_tables_header(follow_up):
+    """A budget follow-up's table gives each verksamhet's budget, outcome and forecast in a row of figures: asked for
+    one, the answer names the column and its figure, and quotes the row under the table's header (which says what
+    each figure is), not the rows of other verksamheter."""
+    ans = answer_question(follow_up, "Vad är prognosen för hemtjänsten för helåret?")
+    assert ans.text.startswith("Prognos helår 2025: 151 400")
+    assert [c.quote for c in ans.citations] == [
+        "Verksamhet | Budget 2025 | Utfall jan–aug 2025 | Prognos helår 2025 | Avvikelse helår | Avvikelse prognos april2",
+        "Hemtjänst | 142 600 | 101 820 | 151 400 | −8 800 | −5 600"]
+    ans = answer_question(follow_up, "Hur stor var budgeten för särskilt boende 2025?")
+    assert ans.text.startswith("Budget 2025: 231 500")

@@ -868,3 +868,27 @@ def test_a_pdf_tables_cells_become_rows_a_mark_read_as_its_column(tmp_path: Path
     assert "Lina Åkesson, ersättare för Karl Nyström | MP | Avstår" in lines
     assert lines[0] == "Votering begärs och verkställs enligt följande."
     assert lines[-1].startswith("Med 8 ja-röster")
+
+
+def test_a_header_set_over_lines_above_a_pdf_tables_figures_is_its_first_row(tmp_path: Path) -> None:
+    """A budget table's header is set over three lines, each name centred over its figures ("Utfall jan–aug" over
+    "2025") and a footnote's digit apart; read by position it is the table's first row, each figure under its name —
+    without it "Hemtjänst | 142 600 | 101 820 | 151 400" does not say which figure is the forecast."""
+    cells = [(72, 760, "Tabell 1. Driftredovisning per verksamhet, tkr"),
+             (330, 730, "Utfall jan–aug"), (410, 730, "Prognos helår"), (490, 730, "Avvikelse"),
+             (72, 718, "Verksamhet"), (250, 718, "Budget 2025"), (520, 718, "1"),
+             (345, 706, "2025"), (425, 706, "2025"), (495, 706, "helår"),
+             (72, 690, "Hemtjänst"), (258, 690, "142 600"), (338, 690, "101 820"), (418, 690, "151 400"),
+             (498, 690, "-8 800"),
+             (72, 676, "Särskilt boende"), (258, 676, "231 500"), (338, 676, "155 840"), (418, 676, "233 700"),
+             (498, 676, "-2 200"),
+             (72, 662, "Summa"), (258, 662, "374 100"), (338, 662, "257 660"), (418, 662, "385 100"),
+             (492, 662, "-11 000"),
+             (72, 630, "Hemtjänsten prognostiserar ett underskott på 8,8 miljoner kronor.")]
+    doc = read_file(write(tmp_path, "uppfoljning.pdf", build_pdf_cells(cells)))
+    lines = doc.text.splitlines()
+    assert "Verksamhet | Budget 2025 | Utfall jan–aug 2025 | Prognos helår 2025 | Avvikelse helår" in lines
+    header = lines.index("Verksamhet | Budget 2025 | Utfall jan–aug 2025 | Prognos helår 2025 | Avvikelse helår")
+    assert lines[header + 1] == "Hemtjänst | 142 600 | 101 820 | 151 400 | -8 800"
+    assert lines[0] == "Tabell 1. Driftredovisning per verksamhet, tkr"
+    assert lines[-1].startswith("Hemtjänsten prognostiserar")

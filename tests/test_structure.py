@@ -1087,6 +1087,9 @@ Kommunfullmäktige fastställde budgeten den 25 november 2024.
 4. Ekonomisk analys
 4.1 Resultat per verksamhet
 Tabell 1 visar budget och prognos per verksamhet.
+
+Tabell 1. Resultat per verksamhet, tkr
+
 Verksamhet
 Budget 2025
 Prognos helår 2025
@@ -1112,8 +1115,9 @@ Per Holm (M) yrkar att nämnden ska spara ytterligare 8 miljoner kronor.
 def test_a_follow_up_with_numbered_parts_and_the_nämnds_extract():
     """A tjänsteskrivelse whose genre headings are numbered ("1. Ärendet") is the office's paper under them: its head
     names the office, "3. Bakgrund" ends the proposal quoted under "2. Förslag till beslut", "4.2 Hemtjänst" stands in
-    "4. Ekonomisk analys", and a table's column names on lines of their own are no headings. An extract headed
-    "Omsorgsnämnden, sammanträde 2025-09-24 § 58" is the nämnd's protocol, where each member's yrkande is theirs."""
+    "4. Ekonomisk analys", and a table's caption and its column names on lines of their own are no headings. An
+    extract headed "Omsorgsnämnden, sammanträde 2025-09-24 § 58" is the nämnd's protocol, where each member's yrkande
+    is theirs."""
     c = clean_text(FOLLOW_UP)
     s = analyse(c, FOLLOW_UP)
     _assert_actors(s, c, {
