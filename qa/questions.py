@@ -437,7 +437,12 @@ _REFERENCE = re.compile(
     r"\b(?:håller|höll)\s+(?:[\w:/-]+\s+){1,5}?med\s+(?P<med>[^?,]+?)(?=\s+om\b|\s+i\b|\s*[?,]|$)|"
     r"\bi likhet med\s+(?P<like>[\w:-]+(?:\s+[\w:-]+)?)|"
     r"\b(?:agrees?|agreed|disagrees?|side[sd]?)\s+with\s+(?P<with>[^?,]+?)(?=\s+(?:on|about|that|in|over)\b|\s*[?,]|$)|"
-    rf"\b(?:shares?|shared)\s+(?P<share>(?:the\s+)?[\w/-]+(?:\s+[\w/-]+){{0,3}}?(?:'s|’s)\s+{_VIEW_NOUN})\b",
+    rf"\b(?:shares?|shared)\s+(?P<share>(?:the\s+)?[\w/-]+(?:\s+[\w/-]+){{0,3}}?(?:'s|’s)\s+{_VIEW_NOUN})\b|"
+    # the office's reply to a sender asks the office: "Hur svarade förvaltningen Trafikverket?", "How did the office
+    # respond to the county board?"
+    r"\b(?:svarar|svarade|bemöter|bemötte|kommenterar|kommenterade)\s+(?:förvaltningen|kontoret|kommunen|nämnden)\s+"
+    r"(?:på\s+)?(?P<reply>[^?,]+?)(?=\s*[?,]|$)|"
+    r"\b(?:respond|responds|responded|reply|replies|replied|answer|answers|answered)\s+to\s+(?P<to>[^?,]+?)(?=\s*[?,]|$)",
     re.IGNORECASE)
 
 
@@ -447,7 +452,7 @@ def without_reference(question: str) -> str:
     m = _REFERENCE.search(question)
     if not m:
         return question
-    group = next(g for g in ("sv", "med", "like", "with", "share") if m.group(g))
+    group = next(g for g in ("sv", "med", "like", "with", "share", "reply", "to") if m.group(g))
     return (question[:m.start(group)] + question[m.end(group):]).strip()
 
 

@@ -46,11 +46,23 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+PROSE_CELL = 300  # a table's cell this long is prose: its sentences are sentences (a consultation's answer)
+
+
 def _in_row(text: str, pos: int) -> bool:
-    """Whether ``pos`` stands on a line that is a table's row ("Anna Berg | M | Nej", qa.readers)."""
+    """Whether ``pos`` stands on a line that is a table's row ("Anna Berg | M | Nej", qa.readers), in a cell of a
+    few words or sentences; a long cell's sentences are cut apart as any ("1 | Länsstyrelsen | <a page of prose> |
+    …"), though never across its cells."""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
-    return " | " in text[line_start:line_end if line_end >= 0 else len(text)]
+    line_end = line_end if line_end >= 0 else len(text)
+    if " | " not in text[line_start:line_end]:
+        return False
+    cell_start = text.rfind(" | ", line_start, pos)
+    cell_end = text.find(" | ", pos, line_end)
+    cell_start = line_start if cell_start < 0 else cell_start + 3
+    cell_end = line_end if cell_end < 0 else cell_end
+    return cell_end - cell_start < PROSE_CELL
 
 
 def _push(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:

@@ -305,6 +305,61 @@ def _column_names(paras: list[str], k: int) -> bool:
     return cells >= 3 and 3 <= end - start <= cells + 1
 
 
+# a consultation report, and the columns of its table of answers: who sent it, what they said, the office's reply
+_CONSULTATION_PAPER = re.compile(r"(?i)\b(?:samrådsredogörelse|granskningsutlåtande|remissammanställning)\b")
+_SENDER_COLUMN = re.compile(r"(?i)^(?:avsändare|remissinstans|inkommen från|från|instans|yttrande från)\b")
+_VIEW_COLUMN = re.compile(r"(?i)\b(?:synpunkt\w*|yttrande\w*|sammanfattning)\b")
+_REPLY_COLUMN = re.compile(r"(?i)\b(?:kommentar\w*|bemötande|svar|ställningstagande)\b")
+_RECEIVED = re.compile(r"\s+(?:Inkom|Inkommen|Inkommit|Daterad)\b.*$", re.S)
+
+
+def _office_named(raw: str) -> str | None:
+    """The office a paper names first, as its nominative: "redovisar Samhällsbyggnadsförvaltningens kommentarer"
+    -> "Samhällsbyggnadsförvaltningen"; a signature's capitals too ("SAMHÄLLSBYGGNADSFÖRVALTNINGEN")."""
+    m = re.search(r"(?<![\w-])([A-ZÅÄÖ][a-zåäö]+(?:kontoret|förvaltningen))s?(?![\wåäö-])", raw) or \
+        re.search(r"(?<![\w-])([A-ZÅÄÖ]+(?:KONTORET|FÖRVALTNINGEN))(?![\wÅÄÖ-])", raw)
+    return m.group(1).capitalize() if m else None
+
+
+def _consultation_columns(text: str) -> tuple[int, int, int, int] | None:
+    """(cells, sender, view, reply) of a consultation table's header row ("Nr | Avsändare | Inkommen synpunkt
+    (sammanfattning) | Förvaltningens kommentar"), else None."""
+    if " | " not in text:
+        return None
+    cells = text.split(" | ")
+    sender = next((i for i, c in enumerate(cells) if _SENDER_COLUMN.match(c)), None)
+    reply = next((i for i, c in enumerate(cells) if _REPLY_COLUMN.search(c)), None)
+    view = next((i for i, c in enumerate(cells) if _VIEW_COLUMN.search(c) and i not in (sender, reply)), None)
+    if sender is None or view is None or reply is None or not sender < view < reply:
+        return None
+    return len(cells), sender, view, reply
+
+
+def _consultation_rows(text: str, columns: tuple[int, int, int, int],
+                       office: str) -> list[tuple[int, int, str, str]]:
+    """A consultation table's rows cut into their voices: up to the end of what the sender said, the sender's ("1 |
+    Länsstyrelsen i Västerhavs län Inkom 2025-04-03 | Länsstyrelsen har tagit del …" — Länsstyrelsen i Västerhavs
+    län, remissvar i sammanfattning); the reply, the office's; each with the sender's name. [] when a line of it is
+    no such row."""
+    n, sender, view, reply = columns
+    parts: list[tuple[int, int, str, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        cells = line.split(" | ")
+        if len(cells) != n:
+            return []
+        starts = [pos]
+        for cell in cells[:-1]:
+            starts.append(starts[-1] + len(cell) + 3)
+        who = _RECEIVED.sub("", cells[sender]).strip()
+        if not who:
+            return []
+        parts.append((pos, starts[view] + len(cells[view]), f"{who}{ANSWERED}", who))
+        parts.append((starts[reply], pos + len(line), office, who))
+        pos += len(line) + 1
+    return parts
+
+
 def _known_heading(text: str) -> bool:
     """A heading of the genre, numbered or not: "Ärendet", "1. Ärendet", "3. Bakgrund" (a paper's part, not a topic
     within one)."""
@@ -583,6 +638,8 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     summary_voice = f"{sender}, remissen i sammanfattning" if sender else \
         f"Motion av {authors}, i sammanfattning" if authors else "Remissen i sammanfattning"
 
+    if issuer is None and not protocol and _CONSULTATION_PAPER.search(raw[:1500]):
+        issuer = _office_named(raw)  # a samrådsredogörelse is its office's, named in its text or signature
     file_voice = doc_voice = issuer or title  # doc_voice: of the paper we are in (an attached one has its own)
     actor = doc_voice
     section: str | None = None
@@ -607,6 +664,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     paragraphs = clean.paragraphs
     texts = [clean.text[a:b] for a, b in paragraphs]
     signature_left = 0  # paragraphs still to come of a signature set side by side
+    consultation: tuple[int, int, int, int] | None = None  # a consultation table's columns, while its rows run
 
     for k, (a, b) in enumerate(paragraphs):
         text = texts[k]
@@ -619,6 +677,21 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             item_titled = True
             out.append(Paragraph(a, b, section, actor, True))
             continue
+        first_line = text.split("\n", 1)[0]
+        if columns := _consultation_columns(first_line):
+            # "Nr | Avsändare | Inkommen synpunkt | Förvaltningens kommentar": each row below is two voices
+            consultation = columns
+            out.append(Paragraph(a, a + len(first_line), section, actor, False))
+            if len(first_line) == len(text):
+                continue
+            a, text = a + len(first_line) + 1, text[len(first_line) + 1:]
+        if consultation and (rows := _consultation_rows(text, consultation, doc_voice)):
+            # under the sender's name, the reply too: "Inkomna yttranden … – Trafikverket"
+            for s0, s1, who, sender in rows:
+                out.append(Paragraph(a + s0, a + s1, f"{section} – {sender}" if section else sender, who, False))
+            continue
+        if consultation and _is_heading(text):
+            consultation = None  # the table has ended
         if _column_names(texts, k):  # a table's header, a line per column: no heading of the text
             out.append(Paragraph(a, b, section, actor, False))
             continue

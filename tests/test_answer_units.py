@@ -536,3 +536,30 @@ def test_a_tables_row_is_one_sentence_whatever_its_cells_say():
         "4 | Riskanalys | Dokumenterad riskanalys. Minst två kontrollmoment 2026. | Kvalitetsstrateg | 2025-11-30",
         "5 | Återrapportering | Redovisning vid varje tertial. | Socialchef | 2025-09-23",
         "Nämnden kommer att redovisa åtgärderna.", "Revisorerna följer upp."]
+
+
+def test_the_office_asked_for_its_reply_to_a_sender_is_the_voice_asked() -> None:
+    """"Hur svarade förvaltningen Trafikverket?" asks the office, not Trafikverket; so does "How did the office
+    respond to the county board?"."""
+    from qa.questions import without_reference
+
+    assert "Trafikverket" not in without_reference("Hur svarade förvaltningen Trafikverket?")
+    assert "Länsstyrelsens" not in without_reference("Hur bemötte förvaltningen Länsstyrelsens synpunkter om buller?")
+    assert "county board" not in without_reference("How did the office respond to the county board?")
+    assert without_reference("Vad tyckte Trafikverket om planen?") == "Vad tyckte Trafikverket om planen?"
+
+
+def test_a_tables_long_prose_cell_is_cut_into_its_sentences_a_short_row_is_one() -> None:
+    """A consultation's answer set in a table cell runs to a page of prose: its sentences are sentences (a quote is
+    one of them, not a clause cut from the middle); a row of short cells stays one statement."""
+    from qa.sentences import sentence_spans
+
+    view = ("Trafikverket är positivt till att kommunen förtätar i ett kollektivtrafiknära läge. Planen bedöms dock "
+            "medföra ökad trafik i korsningen mellan Hamnvägen och väg 612, där det redan i dag uppstår köer. "
+            "Trafikverket förutsätter att kommunen bekostar de åtgärder i korsningen som krävs och att ett avtal om "
+            "detta tecknas innan planen antas.")
+    row = f"2 | Trafikverket Inkom 2025-04-07 | {view} | Förvaltningen instämmer."
+    quotes = [row[a:b] for a, b in sentence_spans(row)]
+    assert any(q.startswith("Trafikverket förutsätter att kommunen bekostar") for q in quotes)
+    short = "4 | Riskanalys | Dokumenterad analys. Två kontrollmoment. | Kvalitetsstrateg | 2025-11-30"
+    assert [short[a:b] for a, b in sentence_spans(short)] == [short]

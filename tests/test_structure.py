@@ -1134,3 +1134,42 @@ def test_a_follow_up_with_numbered_parts_and_the_nämnds_extract():
     assert _actor_of(s, c, "Hemtjänst | 142 600").section == "4. Ekonomisk analys – 4.1 Resultat per verksamhet"
     assert not _actor_of(s, c, "Avvikelse helår").heading
     assert _actor_of(s, c, "Per Holm (M) yrkar").section == "§ 58 Uppföljning per augusti 2025 – Yrkanden"
+
+
+CONSULTATION = """Ljungvik kommun SAMRÅDSREDOGÖRELSE
+
+Samrådsredogörelse
+
+Detaljplan för Norra kajen
+
+Inledning
+
+Denna samrådsredogörelse redovisar Stadsbyggnadsförvaltningens kommentarer till de synpunkter som kommit in.
+
+Inkomna yttranden
+
+Nr | Avsändare | Inkommen synpunkt (sammanfattning) | Förvaltningens kommentar
+1 | Trafikverket Inkom 2025-04-07 | Trafikverket förutsätter att kommunen bekostar åtgärderna i korsningen. | Förvaltningen instämmer och tecknar ett avtal.
+2 | Boende på Hamngatan 12 Inkom 2025-04-03 | Vi motsätter oss sex våningar mot Hamngatan. | Huset sänks till fem våningar.
+
+Fortsatt arbete
+
+Planen ställs ut för granskning i september.
+"""
+
+
+def test_a_consultation_tables_rows_are_the_senders_and_the_offices_words():
+    """A samrådsredogörelse gives each answer as a row: what the sender said is the sender's (under its name, as a
+    remiss answer), the office's comment in the same row the office's — the office the paper names, not the paper's
+    header. The text around the table is the office's."""
+    c = clean_text(CONSULTATION)
+    s = analyse(c, CONSULTATION)
+    _assert_actors(s, c, {
+        "Trafikverket förutsätter": "Trafikverket, remissvar i sammanfattning",
+        "Förvaltningen instämmer": "Stadsbyggnadsförvaltningen",
+        "Vi motsätter oss": "Boende på Hamngatan 12, remissvar i sammanfattning",
+        "Huset sänks": "Stadsbyggnadsförvaltningen",
+        "Denna samrådsredogörelse": "Stadsbyggnadsförvaltningen",
+        "ställs ut för granskning": "Stadsbyggnadsförvaltningen",
+    })
+    assert _actor_of(s, c, "Förvaltningen instämmer").section == "Inkomna yttranden – Trafikverket"
