@@ -255,9 +255,10 @@ def silent_body(question: str, actors: Iterable[str]) -> str | None:
     swedish = in_swedish_terms(who) if detect_language(question) == "en" else who
     bodies = [w for w in re.findall(r"[^\W\d_]+", swedish) if BODY_WORD.match(w) and not _ITSELF.fullmatch(w)]
     actors = list(actors)
-    # a voice under another name ("tjänstemännen": the office) speaks; a nämnd the documents only mention does not
+    # a voice under another name ("tjänstemännen": the office) speaks; a nämnd the documents only mention does not; a
+    # party is checked as a speaker, in the document the answer would come from (``unknown_speaker``)
     named = mentioned_speakers(f"Vad tycker {swedish}?", actors)
-    if not bodies or any(speaker_matches(named, a) for a in actors):
+    if not bodies or any(sp.party for sp in named) or any(speaker_matches(named, a) for a in actors):
         return None
     # the head of the name, without its definite, plural or genitive ending: "landstinget" is a label's "landsting",
     # "stadsdelsnämnderna" its "stadsdelsnämnd"
