@@ -310,6 +310,8 @@ _CONSULTATION_PAPER = re.compile(r"(?i)\b(?:samrådsredogörelse|granskningsutl�
 _SENDER_COLUMN = re.compile(r"(?i)^(?:avsändare|remissinstans|inkommen från|från|instans|yttrande från)\b")
 _VIEW_COLUMN = re.compile(r"(?i)\b(?:synpunkt\w*|yttrande\w*|sammanfattning)\b")
 _REPLY_COLUMN = re.compile(r"(?i)\b(?:kommentar\w*|bemötande|svar|ställningstagande)\b")
+# the section of the office's comment on a sender's answer: "… – Kommentar till Trafikverket"
+_REPLY_TO = "Kommentar till "
 _RECEIVED = re.compile(r"\s+(?:Inkom|Inkommen|Inkommit|Daterad)\b.*$", re.S)
 
 
@@ -368,8 +370,12 @@ def _known_heading(text: str) -> bool:
 
 def topic_of(section: str | None) -> str | None:
     """The numbered topic a section ends in, without its number: "Utredningens förslag i sammandrag – 3. Målgrupp
-    och åldersgräns (avsnitt 7.4)" -> "Målgrupp och åldersgräns"; None for a section that names no such topic."""
+    och åldersgräns (avsnitt 7.4)" -> "Målgrupp och åldersgräns"; a consultation's comment, whom it answers:
+    "Inkomna yttranden – Kommentar till Trafikverket" -> "Kommentar till Trafikverket"; None for a section that names
+    no such topic."""
     last = (section or "").rsplit(" – ", 1)[-1]
+    if last.startswith(_REPLY_TO):  # the office's comment on a consultation's answer is about that answer's sender
+        return last
     if not is_numbered_title(last):
         return None
     return re.sub(r"\s*\([^()]*\)\s*$", "", _NUMBERED.sub("", last, count=1)).strip() or None
@@ -688,7 +694,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         if consultation and (rows := _consultation_rows(text, consultation, doc_voice)):
             # under the sender's name, the reply too: "Inkomna yttranden … – Trafikverket"
             for s0, s1, who, sender in rows:
-                out.append(Paragraph(a + s0, a + s1, f"{section} – {sender}" if section else sender, who, False))
+                part_name = sender if who != doc_voice else f"{_REPLY_TO}{sender}"
+                out.append(Paragraph(a + s0, a + s1, f"{section} – {part_name}" if section else part_name, who,
+                                     False))
             continue
         if consultation and _is_heading(text):
             consultation = None  # the table has ended

@@ -1,5 +1,5 @@
 from qa.cleaning import clean_text
-from qa.structure import analyse, party_label
+from qa.structure import analyse, party_label, topic_of
 
 
 def _actor_of(structure, clean, phrase):
@@ -1172,4 +1172,6 @@ def test_a_consultation_tables_rows_are_the_senders_and_the_offices_words():
         "Denna samrådsredogörelse": "Stadsbyggnadsförvaltningen",
         "ställs ut för granskning": "Stadsbyggnadsförvaltningen",
     })
-    assert _actor_of(s, c, "Förvaltningen instämmer").section == "Inkomna yttranden – Trafikverket"
+    assert _actor_of(s, c, "Trafikverket förutsätter").section == "Inkomna yttranden – Trafikverket"
+    assert _actor_of(s, c, "Förvaltningen instämmer").section == "Inkomna yttranden – Kommentar till Trafikverket"
+    assert topic_of("Inkomna yttranden – Kommentar till Trafikverket") == "Kommentar till Trafikverket"
