@@ -60,6 +60,7 @@ from qa.questions import (
     wants_view,
     without_reference,
 )
+from qa.readers import FIGURE_CELL
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
 from qa.speakers import mentioned_speakers, silent_body, speaker_matches, unknown_speaker, voices
@@ -210,10 +211,6 @@ def _header_row(text: str, a: int, b: int) -> bool:
         all(len(cell.split()) == 1 and not any(ch.isdigit() for ch in cell) for cell in cells)
 
 
-# a table's cell that is a figure ("142 600", "−8 800", "23,1", "90 %")
-_FIGURE = re.compile(r"[−–+-]?\d[\d  ]*(?:[.,]\d+)?(?: ?%)?")
-
-
 def _table_header(text: str, a: int) -> tuple[int, int] | None:
     """Where the header of the table stands whose row of figures begins at ``a`` in a passage's text: the first line
     of the rows it stands among, when that line names columns ("Verksamhet | Budget 2025 | Prognos helår 2025"). A
@@ -221,7 +218,7 @@ def _table_header(text: str, a: int) -> tuple[int, int] | None:
     Berg | M | Nej" speaks for itself) or opens the passage's part of its table."""
     line_end = text.find("\n", a)
     row = text[a:line_end if line_end >= 0 else len(text)].split(" | ")
-    if len(row) < 2 or not any(_FIGURE.fullmatch(cell) for cell in row[1:]):
+    if len(row) < 2 or not any(FIGURE_CELL.fullmatch(cell) for cell in row[1:]):
         return None
     start = a
     while start > 1 and text[start - 1] == "\n" and \
@@ -231,7 +228,7 @@ def _table_header(text: str, a: int) -> tuple[int, int] | None:
         return None
     end = text.find("\n", start)
     cells = text[start:end].split(" | ")
-    return None if all(_FIGURE.fullmatch(cell) for cell in cells[1:]) else (start, end)
+    return None if all(FIGURE_CELL.fullmatch(cell) for cell in cells[1:]) else (start, end)
 
 
 def _names_columns(text: str, b: int) -> bool:

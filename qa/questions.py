@@ -291,7 +291,7 @@ def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -
     best = [t for t in best_sentences if rate is None or rate.search(t)]
     if _ASKS_SHARE.search(question):
         return not any(_SHARE.search(t) for t in best)
-    if _ASKS_MONEY.search(question):
+    if asks_sum(question):
         return not any(_MONEY.search(t) for t in best)
     if _ASKS_HOW_MANY.search(question):
         noun = _counted(question)
@@ -376,7 +376,7 @@ def gives_no_reason(sentences: list[str]) -> bool:
 
 def wants_reason(question: str) -> bool:
     """A why question, a yes/no one (answered by the stance and its reason) or one about consequences."""
-    return bool(_ASKS_WHY.search(question) or _ASKS_YES_NO.match(question) or _ASKS_CONSEQUENCE.search(question))
+    return asks_why(question) or bool(_ASKS_YES_NO.match(question) or _ASKS_CONSEQUENCE.search(question))
 
 
 # what a named voice says about a subject: "Vad tycker Lotta Edholm om gymnasieregionen?", "Does the reservation

@@ -405,7 +405,7 @@ def _layout_tables(layout: str) -> list[tuple[list[list[str]], int]]:
             j += 1
         if len(grid) >= 3:
             names, over = _header_above(lines, i, spans)
-            if names and all(_FIGURE.fullmatch(t) for t in grid[0][1:] if t):  # the first row is the table's first
+            if names and all(FIGURE_CELL.fullmatch(t) for t in grid[0][1:] if t):  # the first row is the table's first
                 grid = [names, *grid]
             elif names:  # the header's lines above the one found first: "Tillsvidare-" over "anställda"
                 grid[0] = [_joined(f"{n} {t}") for n, t in zip(names, grid[0], strict=True)]
@@ -416,8 +416,9 @@ def _layout_tables(layout: str) -> list[tuple[list[list[str]], int]]:
     return tables
 
 
-# a cell that is a figure ("142 600", "−8 800", "23,1", "90 %"): a first row of such cells is no header
-_FIGURE = re.compile(r"[−–+-]?\d[\d  ]*(?:[.,]\d+)?(?: ?%)?")
+# a cell that is a figure ("142 600", "−8 800", "23,1", "90 %"): a first row of such cells is no header, and a
+# figure means nothing without its column's name (qa.answer)
+FIGURE_CELL = re.compile(r"[−–+-]?\d[\d  ]*(?:[.,]\d+)?(?: ?%)?")
 
 
 def _joined(text: str) -> str:

@@ -341,8 +341,8 @@ def _consultation_rows(text: str, columns: tuple[int, int, int, int],
                        office: str) -> list[tuple[int, int, str, str]]:
     """A consultation table's rows cut into their voices: up to the end of what the sender said, the sender's ("1 |
     Länsstyrelsen i Västerhavs län Inkom 2025-04-03 | Länsstyrelsen har tagit del …" — Länsstyrelsen i Västerhavs
-    län, remissvar i sammanfattning); the reply, the office's; each with the sender's name. [] when a line of it is
-    no such row."""
+    län, remissvar i sammanfattning); the reply, the office's; each with the name of its part (the sender's,
+    "Kommentar till" the sender). [] when a line of it is no such row."""
     n, sender, view, reply = columns
     parts: list[tuple[int, int, str, str]] = []
     pos = 0
@@ -357,7 +357,7 @@ def _consultation_rows(text: str, columns: tuple[int, int, int, int],
         if not who:
             return []
         parts.append((pos, starts[view] + len(cells[view]), f"{who}{ANSWERED}", who))
-        parts.append((starts[reply], pos + len(line), office, who))
+        parts.append((starts[reply], pos + len(line), office, f"{_REPLY_TO}{who}"))
         pos += len(line) + 1
     return parts
 
@@ -692,9 +692,8 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 continue
             a, text = a + len(first_line) + 1, text[len(first_line) + 1:]
         if consultation and (rows := _consultation_rows(text, consultation, doc_voice)):
-            # under the sender's name, the reply too: "Inkomna yttranden … – Trafikverket"
-            for s0, s1, who, sender in rows:
-                part_name = sender if who != doc_voice else f"{_REPLY_TO}{sender}"
+            # under the sender's name: "Inkomna yttranden – Trafikverket", "… – Kommentar till Trafikverket"
+            for s0, s1, who, part_name in rows:
                 out.append(Paragraph(a + s0, a + s1, f"{section} – {part_name}" if section else part_name, who,
                                      False))
             continue
