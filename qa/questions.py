@@ -74,10 +74,14 @@ _TIME = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:19|20)\d\d|måndag|tisdag|onsdag|to
                    r"höst\w*|sommar\w*|vinter\w*|mandatperiod\w*|årsskift\w*|kvartal\w*|halvår\w*|idag|i dag|"
                    r"vecka\w*|månad\w*|omedelbart|genast)\b", re.IGNORECASE)
 # "Vem är förbundsdirektör?" asks for a person in a role: a sentence naming the role without a name does not answer
+# ("Who chairs …?" too); the holder is named where the role is, and a vice chair is not the chair asked for
 _ASKS_PERSON = re.compile(
-    r"^\s*(?:vem|who)\s+(?:är|var|blir|blev|is|was|will be)\s+(?:the\s+)?(?:\S+s\s+)?(?:vice\s+)?"
+    r"^\s*(?:(?:vem|who)\s+(?:är|var|blir|blev|is|was|will be)\s+(?:the\s+)?(?:\S+s\s+)?(?P<vice>vice[\s-]+)?"
+    r"(?:särskild[ae]?\s+|special\s+)?"
     r"(?P<role>\w*(?:direktör\w*|ordförande\w*|chef\w*|råd|rådet|ledamot\w*|sekreterare\w*|handläggare\w*|"
-    r"director|chair\w*|head|mayor|commissioner|secretary))\b", re.IGNORECASE)
+    r"utredare\w*|director|chair\w*|head|mayor|commissioner|secretary|investigator))|"
+    r"who\s+(?P<chairs>chairs|chaired|chairs?)\b)\b", re.IGNORECASE)
+_VICE = re.compile(r"\bvice[\s-]+$", re.IGNORECASE)
 # a capitalised pair that is a body or a place, not a person: "Kommunförbundet Stockholms Län"
 BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|landsting|styrelse|beredning|departement|"
                        r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
@@ -347,10 +351,15 @@ def lacks_person(question: str, best_sentences: list[str], speakers: tuple[str, 
     m = _ASKS_PERSON.match(question)
     if not m:
         return False
-    role = re.sub(r"(?:en|et|n)$", "", in_swedish_terms(m.group("role")).split()[-1].lower())
-    named = [*best_sentences, *(s for s in speakers if role in s.lower())]
-    return not any(not any(BODY_WORD.match(w) for w in p.group(0).split())
-                   for t in named for p in _PERSON.finditer(t))
+    role = re.sub(r"(?:en|et|n)$", "", in_swedish_terms(m.group("role") or "chair").split()[-1].lower())
+
+    def holds(text: str) -> bool:  # the role named as such (not "vice ordföranden" for the chair) beside a person
+        low = text.lower()
+        roles = [r for r in re.finditer(re.escape(role), low) if m.group("vice") or not _VICE.search(low[:r.start()])]
+        return bool(roles) and any(not any(BODY_WORD.match(w) for w in p.group(0).split())
+                                   for p in _PERSON.finditer(text))
+
+    return not any(holds(t) for t in [*best_sentences, *speakers])
 
 
 def asks_why(question: str) -> bool:

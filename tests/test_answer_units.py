@@ -563,3 +563,21 @@ def test_a_tables_long_prose_cell_is_cut_into_its_sentences_a_short_row_is_one()
     assert any(q.startswith("Trafikverket förutsätter att kommunen bekostar") for q in quotes)
     short = "4 | Riskanalys | Dokumenterad analys. Två kontrollmoment. | Kvalitetsstrateg | 2025-11-30"
     assert [short[a:b] for a, b in sentence_spans(short)] == [short]
+
+
+def test_the_holder_of_a_role_is_named_where_the_role_is_and_a_vice_chair_is_not_the_chair() -> None:
+    from qa.questions import lacks_person
+
+    vice = "Reservation anfördes av vice ordföranden Camilla Strand m.fl. (S) och Helena Öhman (V)."
+    chair = "Ordföranden Maria Holmqvist (S) yrkar bifall till kommunledningskontorets förslag."
+    elsewhere = ["Äldrenämnden anser att motionen ska anses besvarad.", "Maria Holmqvist (S) yrkar avslag."]
+    assert lacks_person("Vem är ordförande i äldrenämnden?", [vice])
+    assert not lacks_person("Vem är vice ordförande i äldrenämnden?", [vice])
+    assert not lacks_person("Vem är ordförande i kommunstyrelsen?", [chair])
+    assert lacks_person("Vem är ordförande i kommunstyrelsen?", elsewhere)  # a name, but not in the role
+    assert lacks_person("Who chairs the council?", elsewhere) and not lacks_person("Who chairs the board?", [chair])
+    inquiry = ("Betänkandet överlämnades till regeringen den 11 juni 2025 av den särskilda utredaren, "
+               "f.d. generaldirektören Birgitta Sjöholm.")
+    assert not lacks_person("Who was the special investigator?", [inquiry])
+    assert lacks_person("Vem var särskild utredare?", ["Utredningen föreslår en ny lag."])
+    assert "särskilda utredare" in expand_query("Who was the special investigator who led the inquiry?")
