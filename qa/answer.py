@@ -63,7 +63,7 @@ from qa.questions import (
 from qa.readers import FIGURE_CELL
 from qa.retrieval import Hit
 from qa.sentences import sentence_spans
-from qa.speakers import mentioned_speakers, silent_body, speaker_matches, unknown_speaker, voices
+from qa.speakers import BEST_PAPERS, mentioned_speakers, silent_body, speaker_matches, unknown_speaker, voices
 from qa.structure import DISSENT_LABEL, is_voice_marker, topic_of
 
 MAX_QUOTES = 3
@@ -406,9 +406,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                       rewritten=rewritten, evidence=evidence)
 
     pool_voices = voices(h.passage for h in pool)
-    speakers = mentioned_speakers(expand_query(rewritten), pool_voices)
+    best_papers = {h.passage.source for h in hits[:BEST_PAPERS]}
+    near = voices(h.passage for h in pool if h.passage.source in best_papers)
+    speakers = mentioned_speakers(expand_query(rewritten), pool_voices, near)
     # the voice measured against another is the one asked: "Delar oppositionen stadsledningskontorets syn …?"
-    measured = {s.label for s in mentioned_speakers(expand_query(without_reference(rewritten)), pool_voices)}
+    measured = {s.label for s in mentioned_speakers(expand_query(without_reference(rewritten)), pool_voices, near)}
     asked = [sp for sp in speakers if sp.label in measured] or speakers
     for sp in speakers:  # the named speakers' own best passages join the candidates, even when ranked lower
         hits += [h for h in pool if speaker_matches([sp], h.passage.actor) and h not in hits][:2]

@@ -22,7 +22,7 @@ import numpy as np
 from qa.embedding import Embedder
 from qa.language import expand_query
 from qa.passages import Passage
-from qa.speakers import mentioned_speakers, speaker_matches, voices
+from qa.speakers import BEST_PAPERS, mentioned_speakers, speaker_matches, voices
 
 DEFAULT_ALPHA = 0.5
 SPEAKER_BOOST = 0.2  # added to the fused score of passages by a speaker the question names
@@ -109,7 +109,9 @@ class Retriever:
                 cand, lex = cand[keep], lex[keep]
             cos = self.index.dense_scores(qvecs[qi], cand)
             fused = self.alpha * _minmax(cos) + (1 - self.alpha) * _minmax(lex)
-            speakers = mentioned_speakers(expanded, voices(self.index.passage(int(i)) for i in cand))
+            found = [self.index.passage(int(i)) for i in cand]
+            best_papers = {found[j].source for j in np.argsort(-fused, kind="stable")[:BEST_PAPERS]}
+            speakers = mentioned_speakers(expanded, voices(found), voices(p for p in found if p.source in best_papers))
             if speakers:  # "vad tycker reservanterna …": that speaker's passages first
                 match = np.array([speaker_matches(speakers, self.index.passage(int(i)).actor) for i in cand])
                 fused = (fused + SPEAKER_BOOST * match) / (1 + SPEAKER_BOOST)

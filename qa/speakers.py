@@ -81,9 +81,13 @@ class Speaker:
     body: bool = False  # a nämnd, office or beredning: its members' reservation in it is not its voice
 
 
-def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speaker]:
+BEST_PAPERS = 3  # the papers of this many best passages tell which paper's office a bare "förvaltningen" is
+
+
+def mentioned_speakers(question: str, actors: Iterable[str] = (), near: Iterable[str] = ()) -> list[Speaker]:
     """The speakers a question names; ``actors`` are speaker labels of the documents (of the passages found), whose
-    people and organisations a question may name too."""
+    people and organisations a question may name too; ``near`` those of the documents the best passages come from,
+    which tell a bare "förvaltningen" among several papers' offices."""
     q = question
     low = q.lower()
     found: list[Speaker] = []
@@ -124,7 +128,12 @@ def mentioned_speakers(question: str, actors: Iterable[str] = ()) -> list[Speake
     # "kontoret" is an office, "förvaltningen" a förvaltning; "the office" either
     kind = "kontoret" if bare and "kontor" in bare.group().lower() else \
         "förvaltningen" if bare and "förvaltning" in bare.group().lower() else ""
-    offices = {m.group(1).lower() for a in actors if (m := ISSUER.match(a)) and m.group(1).endswith(kind)}
+    def offices_of(labels: Iterable[str]) -> set[str]:
+        return {m.group(1).lower() for a in labels if (m := ISSUER.match(a)) and m.group(1).endswith(kind)}
+
+    offices = offices_of(actors)
+    if len(offices) > 1:  # several papers, each its own office: the one of the papers that answer
+        offices = offices & offices_of(near)
     if bare and len(offices) == 1 and not any(s.label in offices for s in found):
         office = offices.pop()
         found.append(Speaker(office, (office,), body=True))

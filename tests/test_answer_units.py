@@ -331,9 +331,12 @@ def test_the_office_alone_is_the_one_office_that_speaks():
     for q in ("Vad tycker tjänstemännen om cykelbanorna?", "What do the civil servants think about the cycle lanes?",
               "Vad anser tjänstemännen?"):
         assert [s.label for s in mentioned_speakers(q, traffic)] == ["trafikkontoret"], q
-    # with two offices speaking, "kontoret" names neither
+    # with two offices speaking, "kontoret" names neither, unless one is the office of the papers that answer
     two = actors + ["Stadsbyggnadskontoret"]
     assert mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two) == []
+    assert [s.label for s in mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two, actors)] \
+        == ["stadsledningskontoret"]
+    assert mentioned_speakers("Vad tycker kontoret om styrgrupperna?", two, two) == []
 
 
 def test_a_body_asked_for_its_view_must_be_a_voice_of_the_documents():
