@@ -283,8 +283,9 @@ def asks_sum(question: str) -> bool:
     return bool(_ASKS_MONEY.search(question)) and not _ASKS_SHARE.search(question)
 
 
-# the words that ask for a sum, not what it is the sum of
-SUM_WORDS = "kosta kostar kostade kostnad kostnaden kostnader belopp mycket pengar kronor budget avgift pris summa"
+# the words that ask for a sum, or per what ("per år", "varje månad"), not what it is the sum of
+SUM_WORDS = ("kosta kostar kostade kostnad kostnaden kostnader belopp mycket pengar kronor budget avgift pris summa "
+             "per varje årligen")
 
 
 def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -> bool:

@@ -34,6 +34,15 @@ def _quotes(ans):
     return " ".join(c.quote for c in ans.citations)
 
 
+def test_a_rate_asked_for_is_no_thing_the_sum_is_of(qa):
+    """The paper gives the cooks' cost per year and a rebuilding cost per home; the central kitchens' running cost it
+    does not give, and "per år" shared with the cooks' sentence does not make that sum theirs."""
+    ans = answer_question(qa, "Vad kostar centralköken per år?")
+    assert ans.abstained and "inget sådant antal eller belopp" in ans.text
+    ans = answer_question(qa, "Vad kostar kockarna per år enligt äldreförvaltningen?")
+    assert not ans.abstained and "32 miljoner kronor per år" in ans.citations[0].quote
+
+
 def test_a_proposal_is_quoted_with_every_point_it_announces(qa):
     ans = answer_question(qa, "Vilket beslut föreslår borgarrådsberedningen om motionen?")
     quotes = _quotes(ans)
