@@ -61,6 +61,21 @@ KNOWN_HEADINGS = frozenset(
 _BODY_HEADING = re.compile(r"[A-ZÅÄÖ][\wåäö-]*s (?:förslag|beslut)(?: till [a-zåäö]+)?(?: för egen del)?:?")
 
 
+# the formulas by which the genre hands a voice the word open its paragraph, however the text is set: "… förslag." ⏎
+# "Reservation anfördes av …", "… omedelbart." ⏎ "Utbildningsförvaltningen anför i sitt tjänsteutlåtande …"
+_VOICE_OPENS = re.compile(
+    r"(?:Reservation|Särskilt uttalande|Särskilt yttrande|Ersättaryttrande|Protokollsanteckning)\s+"
+    r"(?:anfördes|gjordes|lämnades|antecknades|avgavs)\s+av\b|Föredragande [a-zåäö]+ [A-ZÅÄÖ]|"
+    r"(?:[A-ZÅÄÖ][\wåäö-]*(?:förvaltningen|kontoret|nämnden|styrelsen)|Bolaget|Förvaltningen|Nämnden|Kontoret) "
+    r"anför\b|[A-ZÅÄÖ][\wåäö-]*(?:kontorets|förvaltningens) tjänsteutlåtande daterat\b")
+# … and the one that announces a text ends it: "… (V) enligt följande." ⏎ "Skolmåltiden är …"
+_ANNOUNCES = re.compile(r"\b(?:enligt följande|i huvudsak följande|anför följande|följande lydelse)[.:]$")
+HEADING_WORDS = 6  # a heading set on a line of its own between two paragraphs: "Rinkeby-Kista stadsdelsnämnd"
+_ENDS_PROSE = re.compile(r"[\w)”%][.?!]$")  # a sentence's end, not a leader's dots ("Sekreterare ....")
+_HEADING_LIKE = re.compile(r"[A-ZÅÄÖ][^\d:;.,!?]*[^\W\d_]")  # no figure, no sentence's or list's punctuation
+_NAME_LIKE = re.compile(r"[A-ZÅÄÖ][a-zåäöéü]+(?:[ -][A-ZÅÄÖ][a-zåäöéü]+){1,2}")  # "Mikael Rydén": a signature
+
+
 def _is_genre_heading(line: str) -> bool:
     """A line the genre sets as a heading: "Ärendebeskrivning", "Kommunstyrelsens förslag till kommunfullmäktige"."""
     return line.rstrip(":").lower() in KNOWN_HEADINGS or bool(_BODY_HEADING.fullmatch(line))
@@ -237,14 +252,14 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
         for b in boundaries:
             top = range(b, min(b + width, len(text_lines)))
             for k in [*top, *range(max(b - width, 0), b)]:
-                key = keys[k]
-                if len(key) <= 100 and (" " in key or key.isupper()):
+                key = blocks[k]  # a page's own number among them: "Utlåtande 2025:87 RV" ⏎ "Sida 2 (10)"
+                if len(key) <= 100 and (" " in key or key.isupper() or key == "<page>"):
                     found = slots.setdefault(key, {})
                     found[text_lines[k]] = found.get(text_lines[k], False) or k in top
-        for found in slots.values():
+        for key, found in slots.items():
             if len(found) >= repeats:
                 first = min(found)
-                running.update(i for i in found if i != first or not found[first])
+                running.update(i for i in found if i != first or not found[first] or key == "<page>")
     return running
 
 
@@ -364,6 +379,14 @@ def clean_text(
                 new_paragraph = True  # "Svar på revisorernas granskning av hemtjänsten" ⏎ "Ärendebeskrivning"
             elif prev_opened and _is_genre_heading(prev_c) and opens:
                 new_paragraph = True  # "Kommunstyrelsens förslag till kommunfullmäktige" ⏎ "Kommunstyrelsen föreslår …"
+            elif ends_sentence and _VOICE_OPENS.match(content) or _ANNOUNCES.search(prev_c) and \
+                    (opens or content[:1] in "–-•"):
+                new_paragraph = True  # a voice takes the word: "… förslag." ⏎ "Reservation anfördes av …"
+            elif _ENDS_PROSE.search(prev_c) and _HEADING_LIKE.fullmatch(content) and len(content) < 0.5 * typical \
+                    and len(content.split()) <= HEADING_WORDS and not _NAME_LIKE.fullmatch(content) \
+                    and (after := _next_text(lines, i, page_lines, running)) is not None and after[:1].isupper():
+                new_paragraph = True  # a heading between paragraphs set without space: "… huvudmännen." ⏎
+                # "Rinkeby-Kista stadsdelsnämnd" ⏎ "Rinkeby-Kista stadsdelsnämnd beslutade …"
         if (pending_page is not None or across_header) and prev is not None and content[:1].islower() \
                 and not _SENTENCE_END.search(prev.content):
             new_paragraph = False  # a sentence running over a page break

@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 29  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 30  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -48,7 +48,9 @@ INGEST_VERSION = 29  # 3: soft hyphens and zero-width characters removed inside 
 # 27: a PDF table's header set over lines above its figures its first row ("Verksamhet | Budget 2025 | Utfall jan–aug
 # 2025 | …"), a header's second line part of it, a table's caption ("Tabell 1. …") no heading; 28: a consultation
 # table's rows two voices (the sender's answer, the office's comment, under the sender's name), a samrådsredogörelse
-# its office's, a long prose cell's sentences cut apart; 29: the office's comment sectioned "Kommentar till <sender>"
+# its office's, a long prose cell's sentences cut apart; 29: the office's comment sectioned "Kommentar till <sender>";
+# 30: "Sida 2 (10)" a page line between running lines; a voice's formula ("Reservation anfördes av …") opens its
+# paragraph and "… enligt följande." ends it, a short heading between two paragraphs set without space its own
 
 
 @dataclass(frozen=True)

@@ -53,12 +53,16 @@ _DISSENT = re.compile(
     re.S,
 )
 _STATEMENT = re.compile(
-    rf"^(?P<office>{_INSTITUTION}s)\s+(?:tjänsteutlåtande|yttrande|skrivelse)\b.*?\bföljande lydelse", re.S
+    rf"^(?P<office>{_INSTITUTION}s)\s+(?:tjänsteutlåtande|yttrande|skrivelse)\b.*?\bföljande lydelse|"
+    # "Utbildningsförvaltningen anför i sitt tjänsteutlåtande i huvudsak följande.", "Bolaget anför i sitt …"
+    rf"^(?P<says>{_INSTITUTION}|Förvaltningen|Kontoret|Bolaget) anför i (?:sitt|sin) (?:tjänsteutlåtande|yttrande|"
+    r"tjänsteskrivelse|skrivelse)\b[^.]*\bföljande\b", re.S
 )
 # a voice the föredragande reports in "Beredning": an office or nämnd ("Stadsledningskontoret", "Äldrenämnden"), a
 # district committee or council ("Farsta stadsdelsnämnd", "Kommunstyrelsens pensionärsråd")
+_COMPANY = r"[A-ZÅÄÖ][\wåäö-]*(?: (?:i |för |och )?[A-ZÅÄÖ][\wåäö-]*){0,3} AB"  # "Skolfastigheter i Stockholm AB"
 _REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:nämnd|förvaltning|råd)|" \
-                 r"[A-ZÅÄÖ][a-zåäö]+a (?:nämnden|förvaltningen))"  # "Tekniska förvaltningen"
+                 rf"[A-ZÅÄÖ][a-zåäö]+a (?:nämnden|förvaltningen)|{_COMPANY}(?: \([A-ZÅÄÖ]{{2,8}}\))?)"  # "Tekniska …"
 _REPORTED_VERB = r"(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|betonar|menar|" \
                  r"påpekar|bedömer|understryker|ser|ställer sig|delar|instämmer|stöder|avvisar|efterlyser|" \
                  r"har yttrat sig|har i (?:en |sin )?(?:tjänsteskrivelse|tjänsteutlåtande|yttrande)\b[^.]{0,40}? " \
@@ -189,7 +193,7 @@ _RESPONDENT = re.compile(
     r"(?: i [A-ZÅÄÖ][\wåäö]*(?: [A-ZÅÄÖ][\wåäö]*)?(?: [a-zåäö]+)?)?|(?:Kommunala |Kommunens |Stadens )?[A-ZÅÄÖ]?"
     r"[\wåäö-]*rådet|[A-ZÅÄÖ][\wåäö-]*(?:föreningen|förbundet|organisationen)(?: [A-ZÅÄÖ][\wåäö-]*){0,2}|"
     r"(?:Föreningen|Förbundet|Organisationen|Nätverket)(?: [A-ZÅÄÖ][\wåäö-]*){1,3}|"
-    r"(?:[A-ZÅÄÖ][\wåäö-]* ){1,3}AB|Region [A-ZÅÄÖ][\wåäö]+|"
+    rf"{_COMPANY}|Region [A-ZÅÄÖ][\wåäö]+|"
     # a committee of a district or a compound name: "Stadsdelsnämnden Norra Hisingen", "Park- och naturnämnden"
     r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|förvaltningen) [A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)?|"
     r"[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+(?:nämnden|förvaltningen|kontoret)|"
@@ -202,9 +206,6 @@ _REMISS_SECTIONS = frozenset(("ärendets beredning", "beredning", "remissvar", "
 _REMISS_HEADING = re.compile(r"(?i)^(?:inkomna |sammanfattning av )?(?:yttranden|remissvar|remissyttranden|"
                              r"samrådsyttranden)\b|remissinstans|synpunkter (?:från|under) (?:remiss|samråd)|"
                              r"^nämndernas (?:yttranden|synpunkter)$|^yttranden från nämnderna$")
-# an office named by its kind alone, whose answer the heading above it names: "Stadsdelsförvaltningens
-# tjänsteutlåtande" under "Farsta stadsdelsnämnd"
-_GENERIC_OFFICE = re.compile(r"(?:Stadsdels|Fack)?(?:förvaltningen|kontoret|nämnden)", re.I)
 # a heading over a dissent whose authors the next line names, and the kind of dissent it is
 _DISSENT_HEADINGS = {"reservation": "Reservation", "reservationer": "Reservation", "särskilt uttalande":
                      "Särskilt uttalande", "ersättaryttrande": "Ersättaryttrande",
@@ -418,8 +419,8 @@ def party_label(who: str) -> str:
 
 def _person_names(who: str) -> str:
     names = re.sub(r"\((?:båda|alla|samtliga)?\s*[^)]*\)", "", who)
-    names = re.sub(r"(?i)\b(?:(?:\d:e |förste |andre )?vice )?(?:borgarråden|borgarrådet|ledamöterna|ledamoten|"
-                   r"ersättarna|ersättaren|ordföranden|ordförande)\b|\bm\.fl\.?", "", names)
+    names = re.sub(r"(?i)\b(?:(?:\d:e |förste |andre )?vice )?(?:borgarråden|borgarrådet|(?:styrelse)?ledamöterna|"
+                   r"(?:styrelse)?ledamoten|ersättarna|ersättaren|ordföranden|ordförande)\b|\bm\.fl\.?", "", names)
     parts = [p.strip() for p in re.split(r",|\boch\b|\bsamt\b", re.sub(r"\s+", " ", names)) if p.strip()]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
 
@@ -430,11 +431,15 @@ DISSENT_LABEL = re.compile(r"(?:Reservation|Särskilt uttalande|Särskilt yttran
                            r"Yrkande|Anförande|Interpellation|Interpellationssvar|Fråga) av\b")
 
 
+_COMMON_BODY = re.compile(r"[\wåäö]*(?:-|nämnden|styrelsen|beredningen|utskottet|fullmäktige|förvaltningen|kontoret|"
+                          r"rådet)(?:\s|$)")
+
+
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:
     parties = party_label(who)
     label = f"{kind} av {parties}" if parties else f"{kind} av {_person_names(who)}"
-    if body:
-        label += f" i {body[0].lower() + body[1:]}"
+    if body:  # "i kommunstyrelsen", "i miljö- och hälsoskyddsnämnden"; a name stays one: "i Bromma stadsdelsnämnd"
+        label += f" i {body[0].lower() + body[1:] if _COMMON_BODY.match(body) else body}"
     if parties and (names := _person_names(who)):
         label += f" ({names})"
     return label
@@ -844,11 +849,12 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             actor = label
             section, presenter = m.group("kind"), None
         elif m := _STATEMENT.match(text):
-            office = _nominative(m.group("office"))
+            office = _nominative(m.group("office")) if m.group("office") else m.group("says")
             presenter = None
             section = "Tjänsteutlåtande"
-            if respondent:  # the answer of the remissinstans its heading names, as its office wrote it
-                actor = f"{office}, {respondent}" if _GENERIC_OFFICE.fullmatch(office) else office
+            if respondent:  # the answer of the remissinstans its heading names, as its office wrote it: the
+                # nämnd's words too ("Miljöförvaltningen, Miljö- och hälsoskyddsnämnden")
+                actor = office if office.lower() == respondent.lower() else f"{office}, {respondent}"
                 quoted = True
             else:
                 actor = part = office

@@ -133,7 +133,7 @@ def test_each_remissinstans_speaks_in_the_remiss_summary():
         p = _actor_of(s, c, phrase)
         assert p.actor == f"{who}, remissvar i sammanfattning", phrase
         assert p.section == f"Remissammanställning – {who}"
-    assert _actor_of(s, c, "planen antas").actor == "Trafikkontoret"
+    assert _actor_of(s, c, "planen antas").actor == "Trafikkontoret, Trafiknämnden"  # the nämnd's answer as its office wrote it
 
 
 MOTION = """Fler cykelparkeringar i innerstaden
@@ -387,8 +387,8 @@ def test_remiss_answers_keep_their_senders_through_statements_and_reservations()
     assert _actor_of(s, c, "beslutade den 15 juni").actor == "Äldrenämnden, remissvar i sammanfattning"
     assert _actor_of(s, c, "med hänvisning till").actor == \
         "Reservation av Socialdemokraterna (S) och Vänsterpartiet (V) i äldrenämnden (Camilla Strand och Helena Öhman)"
-    assert _actor_of(s, c, "41 boenden").actor == "Äldreförvaltningen"
-    assert _actor_of(s, c, "sex miljoner").actor == "Äldreförvaltningen"  # under the office's own heading
+    assert _actor_of(s, c, "41 boenden").actor == "Äldreförvaltningen, Äldrenämnden"
+    assert _actor_of(s, c, "sex miljoner").actor == "Äldreförvaltningen, Äldrenämnden"  # under the office's own heading
     assert _actor_of(s, c, "beslutade den 27 maj").actor == "Farsta stadsdelsnämnd, remissvar i sammanfattning"
     assert _actor_of(s, c, "minskade svinnet").actor == "Stadsdelsförvaltningen, Farsta stadsdelsnämnd"
     assert _actor_of(s, c, "korta nattfastan").actor == "Kommunstyrelsens pensionärsråd (KPR), remissvar i sammanfattning"
@@ -1175,3 +1175,82 @@ def test_a_consultation_tables_rows_are_the_senders_and_the_offices_words():
     assert _actor_of(s, c, "Trafikverket förutsätter").section == "Inkomna yttranden – Trafikverket"
     assert _actor_of(s, c, "Förvaltningen instämmer").section == "Inkomna yttranden – Kommentar till Trafikverket"
     assert topic_of("Inkomna yttranden – Kommentar till Trafikverket") == "Kommentar till Trafikverket"
+
+
+# an utlåtande as a PDF's text layer gives it: no blank line between paragraphs, ragged lines, a running header
+# with the page counted ("Sida 2 (3)"), headings and the genre's formulas on lines of their own with nothing around
+PDF_UTLATANDE = [
+    """Utlåtande 2025:12 RIII
+Sida 1 (3)
+Borgarrådsberedningen föreslår att kommunstyrelsen beslutar följande.
+1. Remissen besvaras med hänvisning till vad som sägs i detta utlåtande.
+Föredragande borgarrådet Anna Ek anför följande.
+Beredning
+Ärendet har remitterats till utbildningsnämnden och Skolhus i Stockholm AB.
+Skolhus i Stockholm AB tillstyrker förslaget om nya skolkök men anser att bidraget är för litet
+för att täcka kostnaderna för ventilation.
+Mina synpunkter
+Jag delar bedömningen att skolköken behöver byggas om och föreslår att staden prioriterar de
+skolor där flest elever äter mat som levereras från andra kök.
+Stockholm den 3 mars 2025
+ANNA EK
+Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag i ärendet.
+Reservation anfördes av borgarrådet Per Holm (M) enligt följande.
+Vi anser att skolköken ska byggas om redan under nästa år och att staden själv ska stå för""",
+    """Utlåtande 2025:12 RIII
+Sida 2 (3)
+hela kostnaden, eftersom eleverna inte kan vänta på ett statsbidrag som kanske aldrig kommer.
+Särskilt uttalande gjordes av borgarrådet Lena Berg (V) enligt följande.
+Skolmaten ska vara avgiftsfri även i gymnasieskolan och lagas av kockar på plats i varje skola.
+Remissammanställning
+Beredning
+Ärendet har remitterats till utbildningsnämnden och Skolhus i Stockholm AB (SKH).
+Utbildningsnämnden
+Utbildningsnämnden beslutade den 21 januari 2025 att godkänna förvaltningens förslag till svar.
+Reservation anfördes av Karin Ros (M) och Olle Dahl (KD) enligt följande.
+ – att tillstyrka förslaget om en minsta måltidstid
+– att därutöver anföra
+Vi delar inte förvaltningens bedömning att en minsta måltidstid är ett alltför detaljerat krav.
+Utbildningsförvaltningen anför i sitt tjänsteutlåtande i huvudsak följande.
+Förvaltningen beräknar merkostnaden för lunchen i gymnasieskolan till 131 mnkr per år och
+avstyrker förslaget om en lagstadgad minsta måltidstid om 20 minuter.""",
+    """Utlåtande 2025:12 RIII
+Sida 3 (3)
+Skolhus i Stockholm AB
+Styrelsen för Skolhus i Stockholm AB beslutade den 4 februari 2025 att godkänna bolagets svar.
+Särskilt uttalande gjordes av styrelseledamoten Emma Lind (MP) enligt följande.
+Vid ombyggnad av skolkök bör bolaget ställa krav på fossilfri och energieffektiv köksutrustning.
+Bolaget anför i sitt tjänsteutlåtande i huvudsak följande.
+Av de grundskolor som bolaget förvaltar har 61 i dag mottagningskök som kan byggas om till
+tillagningskök, till en genomsnittlig kostnad om 14 mnkr per kök.""",
+]
+
+
+def test_an_utlatande_from_a_pdf_without_blank_lines_keeps_its_voices_apart():
+    """The genre's formulas open their voices' paragraphs and "… enligt följande." ends them, though nothing sets
+    them apart; a heading between paragraphs ("Utbildningsnämnden") is one; "Sida 2 (3)" under the running header is
+    the page's number; an office's tjänsteutlåtande quoted as "Utbildningsförvaltningen anför i sitt tjänsteutlåtande
+    …" ends the nämnd's reservation; a company is a remissinstans, reported and answering under its own heading."""
+    offset, starts = 0, []
+    for n, page in enumerate(PDF_UTLATANDE, start=1):
+        starts.append((offset, n))
+        offset += len(page) + 1
+    raw = "\n".join(PDF_UTLATANDE)
+    c = clean_text(raw, page_starts=starts)
+    s = analyse(c, raw)
+    assert "Sida 2" not in c.text and "ANNA EK" in c.text
+    _assert_actors(s, c, {
+        "tillstyrker föredragande borgarrådets förslag": "Borgarrådsberedningen",
+        "Skolhus i Stockholm AB tillstyrker": "Skolhus i Stockholm AB (enligt föredragande borgarrådet Anna Ek)",
+        "byggas om redan under nästa år": "Reservation av Moderaterna (M) i borgarrådsberedningen (Per Holm)",
+        "hela kostnaden, eftersom": "Reservation av Moderaterna (M) i borgarrådsberedningen (Per Holm)",
+        "Skolmaten ska vara avgiftsfri": "Särskilt uttalande av Vänsterpartiet (V) i borgarrådsberedningen (Lena Berg)",
+        "beslutade den 21 januari": "Utbildningsnämnden",
+        "alltför detaljerat krav": "Reservation av Moderaterna (M) och Kristdemokraterna (KD) i utbildningsnämnden "
+                                   "(Karin Ros och Olle Dahl)",
+        "beräknar merkostnaden": "Utbildningsförvaltningen",
+        "fossilfri och energieffektiv": "Särskilt uttalande av Miljöpartiet (MP) i Skolhus i Stockholm AB (Emma Lind)",
+        "61 i dag mottagningskök": "Bolaget, Skolhus i Stockholm AB",
+    })
+    assert _actor_of(s, c, "beslutade den 21 januari").section.endswith("Utbildningsnämnden")
+    assert c.page_at(c.text.index("hela kostnaden, eftersom")) == 2
