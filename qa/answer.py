@@ -53,6 +53,7 @@ from qa.questions import (
     lacks_quantity,
     lacks_time,
     lead_fact,
+    refers_back,
     set_aside,
     topic_asked,
     wants_example,
@@ -138,6 +139,12 @@ class _Candidate:
     @property
     def text(self) -> str:
         return self.hit.passage.text[self.start:self.end]
+
+
+def _sentence_before(c: _Candidate) -> str:
+    """The sentence before a candidate's in its passage ("" for the first)."""
+    before = [(a, b) for a, b in sentence_spans(c.hit.passage.text) if b <= c.start]
+    return c.hit.passage.text[before[-1][0]:before[-1][1]] if before else ""
 
 
 def _idf_weights(qa: Any, terms: list[str], lang: str, rows: np.ndarray | None = None,
@@ -624,8 +631,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         where = " ".join(known_names(rewritten, qa.index.lexical))
         unasked = set(analyzer.terms(f"{SUM_WORDS} {where}"))
         subject = {t for t, w in weights.items() if w > 0 and t not in unasked}
-        if subject:
-            quantity = [j for j in quantity if subject & set(analyzer.terms(cands[j].text))]
+        if subject:  # a sentence going on from the one before names its thing there: "… avgiftsfri lunch i
+            # gymnasieskolan … Merkostnaden beräknas därmed till 131 mnkr per år."
+            quantity = [j for j in quantity if subject & set(analyzer.terms(
+                f"{_sentence_before(cands[j])} {cands[j].text}" if refers_back(cands[j].text) else cands[j].text))]
     if lacks_quantity(rewritten, [texts[j] for j in quantity], lang) and not any(cells[j] for j in quantity):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)

@@ -156,6 +156,10 @@ GLOSSARY: dict[str, str] = {
     "chaired": "ordförande",
     "investigator": "utredare utredaren",
     "special investigator": "särskild särskilda utredare utredaren",
+    # a proposal's date of effect: "träder i kraft", "ikraftträdandet"
+    **{w: "träda träder kraft ikraftträdande ikraftträdandet" for w in (
+        "take effect", "takes effect", "come into force", "comes into force", "enter into force", "enters into force",
+        "entry into force")},
     "annual": "årlig årligt årligen",
     "yearly": "årlig årligt årligen",
     "every year": "årlig årligt årligen",
@@ -283,6 +287,9 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     # what a paper leaves out is "saknas" or "lyfts inte" in it: "Vilka delar av länet glömmer rapporten bort?"
     **{w: "saknas lyfts" for w in ("glömmer", "glömt", "glömde", "förbiser", "förbisett", "ignorerar", "ignorerat",
                                     "bortser")},
+    # those who answered a remiss are whom the matter "har remitterats till": "Vilka remissinstanser har yttrat sig?"
+    **{w: "remitterats" for w in ("remissinstanser", "remissinstanserna", "remissinstansen",
+                                             "remissinstans")},
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",

@@ -213,6 +213,22 @@ def _counted(question: str) -> str | None:
     return GLOSSARY.get(m.group(1).lower(), m.group(1)).split()[0] if m else None
 
 
+DATE_CONTEXT = 60  # characters before a date that say what it is the date of ("träder i kraft den …")
+
+
+def _nearest_asked(question: str, quote: str, found: list[re.Match[str]]) -> re.Match[str]:
+    """Of several dates in a quote, the one whose words before it the question shares most: "När vill nämnden att
+    lagändringarna ska träda i kraft?" of "Nämnden beslutade den 21 augusti 2025 … att lagändringarna träder i kraft
+    den 1 augusti 2028" is the second. The first on a tie."""
+    asked = {w[:4] for w in re.findall(r"[^\W\d_]{4,}", f"{question} {in_swedish_terms(question)}".lower())}
+
+    def shared(m: re.Match[str]) -> int:
+        before = quote[max(0, m.start() - DATE_CONTEXT):m.start()].lower()
+        return len(asked & {w[:4] for w in re.findall(r"[^\W\d_]{4,}", before)})
+
+    return max(found, key=shared)
+
+
 def lead_fact(question: str, quote: str, lang: str) -> str | None:
     """The fact a date, party, number or diarienummer question asks for, word for word from the quote, to put first.
 
@@ -220,8 +236,8 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
     """
     if _ASKS_DNR.search(question) and (m := _DNR.search(quote)):
         return m.group(1)
-    if _ASKS_DATE.search(question) and (m := _DATE.search(quote)):
-        return m.group()
+    if _ASKS_DATE.search(question) and (dates := list(_DATE.finditer(quote))):
+        return _nearest_asked(question, quote, dates).group()
     if _ASKS_PARTY.search(question):
         # the first party code after a name from the question: "A, B och C (alla M)" gives M for A too
         for m in re.finditer(r"[A-ZÅÄÖ][\wåäö]+(?: [A-ZÅÄÖ][\wåäö]+)*", quote):
@@ -231,6 +247,8 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
             if code:
                 p = code.group(1)
                 return f"{m.group()}: {p} ({PARTIES[p]})" if p in PARTIES else f"{m.group()}: {p}"
+    if asks_sum(question) and (m := _MONEY.search(quote)):  # "131 mnkr", not the count of schools before it
+        return m.group().strip()
     if _ASKS_COUNT.search(question) and (span := _amount(quote, _counted(question))):
         return quote[span[0]:span[1]]
     return None
@@ -361,6 +379,18 @@ def lacks_person(question: str, best_sentences: list[str], speakers: tuple[str, 
                                    for p in _PERSON.finditer(text))
 
     return not any(holds(t) for t in [*best_sentences, *speakers])
+
+
+# a sum named by its kind alone, of the thing the sentence before names: "Kostnaden beräknas till 650 000 kronor."
+_SUM_OF_BEFORE = re.compile(r"^\s*(?:den |det |de )?(?:\w+ )?(?:\w*kostnad(?:en|erna)|beloppet|summan|avgiften|"
+                            r"priset|utgiften|utgifterna)\b", re.IGNORECASE)
+
+
+def refers_back(sentence: str) -> bool:
+    """A sentence going on from the one before: "Merkostnaden beräknas därmed till …", "Detta innebär …",
+    "Kostnaden beräknas till …"."""
+    return bool(_REFERS_BACK.search(sentence) or _OPENS_WITH_ANAPHOR.match(sentence)
+                or _SUM_OF_BEFORE.match(sentence))
 
 
 def asks_why(question: str) -> bool:
@@ -545,10 +575,15 @@ def wants_view(question: str) -> bool:
     return bool(_ASKS_VIEW.search(question))
 
 
+# a listed item's title, its text the sentence after it: "– Statsbidrag för skolfrukost." ⏎ "Ett riktat statsbidrag …"
+_ITEM_TITLE = re.compile(r"[–•-]\s*[A-ZÅÄÖ][^\s.!?]*(?:\s[^\s.!?]+){0,5}\.")
+
+
 def context_sentence(own: str, before: str | None, after: str | None, reason: bool, example: bool,
                      view: bool = False) -> str | None:
     """Which neighbour of a quoted sentence completes it, "before" or "after" (or None): what the sentence
-    announces ("… beslutar följande." and the decision) or a next sentence spells out ("Det handlar om …"); the
+    announces ("… beslutar följande." and the decision), a listed item's title its text ("– Kökslyftet." and "Ett
+    statsbidrag om …"), or a next sentence spells out ("Det handlar om …"); the
     judgement after a sentence that relays the paper under review ("Rapporten lägger stor vikt på …"); the claim
     before a sentence giving its reason ("Bakgrunden är att …"); the reason (the sentence before one that concludes
     "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons, goes on from
@@ -556,7 +591,7 @@ def context_sentence(own: str, before: str | None, after: str | None, reason: bo
     … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is; what a voice
     wants instead of what it rejects ("… inte … genom höjd skatt. Medlen bör i stället …"); the voice's judgement
     after a finding ("… saknar finansiering. Stadsledningskontoret bedömer att …") when its ``view`` is asked."""
-    if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after)
+    if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after) or _ITEM_TITLE.fullmatch(own)
                               or _NEGATED.search(own) and _INSTEAD.search(after)
                               or view and _JUDGEMENT.match(after) and not _JUDGEMENT.match(own)):
         return "after"

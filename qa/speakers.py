@@ -56,7 +56,10 @@ _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förv
 _SAYS_SV = (r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar|beskriver|beskrev|"
             r"skriver|skrev|säger")
 _SAYS = _SAYS_SV + r"|propos\w*|wants?|thinks?|suggest\w*|plans?|describes?|writes?|says?"
-_REMISS = re.compile(rf"\b(enligt remissen|remissen (?:{_SAYS}))\b", re.IGNORECASE)
+# a ministry's remiss is its department's words: "Vad föreslår departementet …?", "What does the ministry propose?"
+_REMISS = re.compile(rf"\b(enligt (?:remissen|departementet)|(?:remissen|departementet) (?:{_SAYS})|"
+                     rf"(?:{_SAYS_SV}) departementet|(?:the )?ministry (?:{_SAYS})|according to the ministry|"
+                     r"does the ministry)\b", re.IGNORECASE)
 # a state inquiry whose proposals a paper sums up ("Utredningen (SOU 2025:52), i sammandrag"): "enligt utredningen",
 # "Vad föreslår utredningen …?", "What does the inquiry propose?"; "utredningens förslag" only when no one else is
 # asked about it ("Vad tycker kommunen om utredningens förslag?" asks the kommun)

@@ -258,11 +258,18 @@ class Structure:
     paragraphs: tuple[Paragraph, ...]
 
 
+# the att-sats that hands the word to the text after it: "– att därutöver anföra", "3. att därutöver anföra följande"
+_ANNOUNCING_POINT = re.compile(r"(?:[–-]\s*|\d{1,2}[.)]\s*)?att (?:(?:därutöver|härutöver|dessutom|vidare) )?"
+                               r"anföra(?: följande)?[.:]?", re.I)
+
+
 def is_voice_marker(sentence: str) -> bool:
     """A sentence that only hands the word to a voice: "Föredragande borgarrådet Karin Wanngård anför följande.",
-    "Reservation anfördes av … enligt följande." — it says who speaks, not what they think."""
+    "Reservation anfördes av … enligt följande.", "– att därutöver anföra" — it says who speaks, not what they
+    think."""
     text = sentence.strip()
-    return bool(_PRESENTER.match(text) or _DISSENT.match(text) or _STATEMENT.match(text))
+    return bool(_PRESENTER.match(text) or _DISSENT.match(text) or _STATEMENT.match(text)
+                or _ANNOUNCING_POINT.fullmatch(text))
 
 
 def _is_topic(paras: list[str], k: int) -> bool:

@@ -299,9 +299,11 @@ def test_position_questions_quote_what_a_voice_says_not_the_line_handing_it_the_
     ("Which parts of the county does the office say the report ignores?", "skärgårdsdominerade"),
     # a verb asks about its noun in -ing ("förhandla": "förhandlingar"), a voice's "landsting" is "landstinget"
     ("Vad säger reservanterna om stadens rätt att förhandla själv med staten eller landstinget?", "företräda sig själv"),
+    # those who answered a remiss are whom "ärendet har remitterats till"
+    ("Vilka remissinstanser har yttrat sig?", "remitterats till stadsledningskontoret"),
 ], ids=["example", "hyphenated", "announced", "objection", "risk", "yes-no", "deadline", "signed", "anaphor",
         "person", "role", "glossary", "signed-by", "spelt-out", "highlight", "doubt", "förtur", "bracketed-term",
-        "left-out", "verb-noun"])
+        "left-out", "verb-noun", "remissinstanser"])
 def test_answers_quote_what_the_question_asks_for(qa, question, words):
     ans = answer_question(qa, question)
     assert not ans.abstained and words in ans.text

@@ -584,3 +584,38 @@ def test_the_holder_of_a_role_is_named_where_the_role_is_and_a_vice_chair_is_not
     assert not lacks_person("Who was the special investigator?", [inquiry])
     assert lacks_person("Vem var särskild utredare?", ["Utredningen föreslår en ny lag."])
     assert "särskilda utredare" in expand_query("Who was the special investigator who led the inquiry?")
+
+
+def test_of_two_dates_the_lead_is_the_one_of_what_is_asked() -> None:
+    decided = ("Utbildningsnämnden beslutade den 21 augusti 2025 att godkänna förvaltningens förslag, med tillägget "
+               "att nämnden förordar att lagändringarna träder i kraft den 1 augusti 2028.")
+    assert lead_fact("När vill utbildningsnämnden att lagändringarna ska träda i kraft?", decided, "sv") \
+        == "1 augusti 2028"
+    assert lead_fact("When does the committee want the changes to take effect?", decided, "en") == "1 augusti 2028"
+    assert lead_fact("När beslutade utbildningsnämnden?", decided, "sv") == "21 augusti 2025"
+
+
+def test_a_ministrys_remiss_is_the_departments_words_and_a_listed_items_title_reads_on_into_its_text() -> None:
+    from qa.speakers import mentioned_speakers
+
+    actors = ["Utbildningsdepartementet, remissen i sammanfattning", "Stadsledningskontoret"]
+    for q in ("Vad föreslår departementet om skolfrukost?", "What does the ministry propose about breakfast?"):
+        assert [s.label for s in mentioned_speakers(q, actors)] == ["remissen"], q
+    assert mentioned_speakers("Vad tycker kontoret om departementets förslag?", actors)[0].label \
+        == "stadsledningskontoret"
+    title, text = "– Statsbidrag för skolfrukost.", "Ett riktat statsbidrag om 450 mnkr per år införs."
+    assert context_sentence(title, None, text, False, False) == "after"
+    assert context_sentence("– att delvis godkänna förslaget.", None, text, False, False) is None
+
+
+def test_a_sum_leads_with_its_amount_and_a_sentence_going_on_from_the_one_before_is_of_its_thing() -> None:
+    from qa.questions import refers_back
+
+    rule = ("En genomgång visar att 34 av stadens grundskolor serverar lunch i flera sittningar, och kravet skulle "
+            "kräva fler lunchvärdar till en uppskattad kostnad om 26 mnkr per år.")
+    assert lead_fact("Hur mycket kostar kravet på sittande lunch?", rule, "sv") == "26 mnkr"
+    assert lead_fact("Hur många grundskolor serverar lunch i flera sittningar?", rule, "sv") == "34"
+    for going_on in ("Merkostnaden beräknas därmed till 131 mnkr per år.", "Kostnaden beräknas till 650 000 kronor.",
+                     "Detta innebär en kostnad om 3 mnkr."):
+        assert refers_back(going_on), going_on
+    assert not refers_back("Skolskjutsen kostar 650 000 kronor per år.")
