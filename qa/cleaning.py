@@ -227,6 +227,16 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
         any(j in page_lines for j in range(text_lines[k - 1] + 1, i)) or lines[i].start in starts)})
     running: set[int] = set()
     keys = [" ".join(lines[i].content.split()) for i in text_lines]
+    position = {i: k for k, i in enumerate(text_lines)}
+
+    def _interrupts(line: int) -> bool:
+        """Whether a header's first appearance stands inside the text: the page before it ends mid-sentence, on a
+        word (a list's point "– att delvis godkänna … remissen" going on after the header), so it opens no part."""
+        j = max((b for b in boundaries if b <= position[line]), default=0) - 1
+        while j >= 0 and (text_lines[j] in running or blocks[j] == "<page>"):  # past the page's own furniture
+            j -= 1
+        return j >= 0 and bool(re.search(r"[a-zåäö,]$", keys[j]))
+
     # in a block, a page's own number is the same line on every page ("Sida 5 av 9")
     blocks = ["<page>" if _PAGE_LINE.match(key) else key for key in keys]
     for b0, b1, b2 in zip(boundaries, boundaries[1:], [*boundaries[2:], len(text_lines)], strict=False):
@@ -259,7 +269,8 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
         for key, found in slots.items():
             if len(found) >= repeats:
                 first = min(found)
-                running.update(i for i in found if i != first or not found[first] or key == "<page>")
+                running.update(i for i in found if i != first or not found[first] or key == "<page>"
+                               or _interrupts(first))
     return running
 
 
@@ -379,6 +390,8 @@ def clean_text(
                 new_paragraph = True  # "Svar på revisorernas granskning av hemtjänsten" ⏎ "Ärendebeskrivning"
             elif prev_opened and _is_genre_heading(prev_c) and opens:
                 new_paragraph = True  # "Kommunstyrelsens förslag till kommunfullmäktige" ⏎ "Kommunstyrelsen föreslår …"
+            elif _ITEM_LINE.match(content) and not prev_c.endswith((",", "-")):
+                new_paragraph = True  # a protocol's paragraph: "Protokoll nr 9/2025 …" ⏎ "§ 14 Svar på remiss …"
             elif ends_sentence and _VOICE_OPENS.match(content) or _ANNOUNCES.search(prev_c) and \
                     (opens or content[:1] in "–-•"):
                 new_paragraph = True  # a voice takes the word: "… förslag." ⏎ "Reservation anfördes av …"

@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 30  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 31  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -50,7 +50,11 @@ INGEST_VERSION = 30  # 3: soft hyphens and zero-width characters removed inside 
 # table's rows two voices (the sender's answer, the office's comment, under the sender's name), a samrådsredogörelse
 # its office's, a long prose cell's sentences cut apart; 29: the office's comment sectioned "Kommentar till <sender>";
 # 30: "Sida 2 (10)" a page line between running lines; a voice's formula ("Reservation anfördes av …") opens its
-# paragraph and "… enligt följande." ends it, a short heading between two paragraphs set without space its own
+# paragraph and "… enligt följande." ends it, a short heading between two paragraphs set without space its own;
+# 31: a district's office ("Farsta stadsdelsförvaltning") heads its paper past an address block, "Remissens innehåll"
+# is the sender's, the råd an office consulted speak as reported, "… följande synpunkter:" is no heading, a
+# stadsdelsnämnd's protocol extract and its members' dissents ("Ersättaren … anförde följande."), "§ 14" opens a
+# paragraph, a running header's first appearance inside a sentence is removed
 
 
 @dataclass(frozen=True)

@@ -129,10 +129,11 @@ def mentioned_speakers(question: str, actors: Iterable[str] = (), near: Iterable
     actors = list(actors)
     bare = _BARE_OFFICE.search(q)
     # "kontoret" is an office, "förvaltningen" a förvaltning; "the office" either
-    kind = "kontoret" if bare and "kontor" in bare.group().lower() else \
-        "förvaltningen" if bare and "förvaltning" in bare.group().lower() else ""
+    kind = "kontor" if bare and "kontor" in bare.group().lower() else \
+        "förvaltning" if bare and "förvaltning" in bare.group().lower() else ""
+
     def offices_of(labels: Iterable[str]) -> set[str]:
-        return {m.group(1).lower() for a in labels if (m := ISSUER.match(a)) and m.group(1).endswith(kind)}
+        return {m.group(1).lower() for a in labels if (m := ISSUER.match(a)) and kind in m.group(1).lower()}
 
     offices = offices_of(actors)
     if len(offices) > 1:  # several papers, each its own office: the one of the papers that answer

@@ -38,7 +38,8 @@ PARTIES = {
 # a body whose meeting a paper records: "Kommunstyrelsen", "Byggnadsnämnden", "Barn- och utbildningsnämnden"
 _BODY = r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionstyrelsen|Regionfullmäktige|" \
         r"[A-ZÅÄÖ][\wåäö-]*(?:nämnden|utskottet|styrelsen|beredningen)|" \
-        r"[A-ZÅÄÖ][\wåäö]*-(?:, [a-zåäö]+-)* och [a-zåäö]+(?:nämnden|utskottet|styrelsen|beredningen))"
+        r"[A-ZÅÄÖ][\wåäö]*-(?:, [a-zåäö]+-)* och [a-zåäö]+(?:nämnden|utskottet|styrelsen|beredningen)|" \
+        r"[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? stadsdelsnämnd)"  # "Farsta stadsdelsnämnd"
 _INSTITUTION = r"(?:[A-ZÅÄÖ][\wåäö]*-(?:, [a-zåäö]+-)* och [a-zåäö]+|[A-ZÅÄÖ][\wåäö-]*)" \
                r"(?:kontoret|förvaltningen|nämnden|styrelsen|myndigheten|förbundet|inspektionen)"
 _BODY_ACTS = re.compile(rf"^(?P<body>{_BODY}) (?:föreslår|tillstyrker|avstyrker|beslutar|återremitterar|anser)\b")
@@ -61,22 +62,26 @@ _STATEMENT = re.compile(
 # a voice the föredragande reports in "Beredning": an office or nämnd ("Stadsledningskontoret", "Äldrenämnden"), a
 # district committee or council ("Farsta stadsdelsnämnd", "Kommunstyrelsens pensionärsråd")
 _COMPANY = r"[A-ZÅÄÖ][\wåäö-]*(?: (?:i |för |och )?[A-ZÅÄÖ][\wåäö-]*){0,3} AB"  # "Skolfastigheter i Stockholm AB"
-_REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:nämnd|förvaltning|råd)|" \
+_REPORTED_NAME = rf"(?:{_INSTITUTION}|[A-ZÅÄÖ][\wåäö-]*s? [a-zåäö]*(?:nämnd|förvaltning|råd)|[A-ZÅÄÖ][\wåäö-]*rådet|" \
                  rf"[A-ZÅÄÖ][a-zåäö]+a (?:nämnden|förvaltningen)|{_COMPANY}(?: \([A-ZÅÄÖ]{{2,8}}\))?)"  # "Tekniska …"
 _REPORTED_VERB = r"(?:anser|konstaterar|föreslår|tillstyrker|avstyrker|välkomnar|framhåller|betonar|menar|" \
                  r"påpekar|bedömer|understryker|ser|ställer sig|delar|instämmer|stöder|avvisar|efterlyser|" \
+                 r"ansåg|konstaterade|föreslog|välkomnade|framhöll|betonade|menade|påpekade|underströk|framförde|" \
                  r"har yttrat sig|har i (?:en |sin )?(?:tjänsteskrivelse|tjänsteutlåtande|yttrande)\b[^.]{0,40}? " \
                  r"yttrat sig)\b"
 _REPORTED = re.compile(rf"^(?P<inst>{_REPORTED_NAME})\s+{_REPORTED_VERB}")
+_LISTED_POINT = re.compile(r"^(?:[•●▪◦■–-]|\d{1,2}[.)])\s")  # a bulleted or numbered point
 # where the next reported voice takes over inside one paragraph: "Äldrenämnden anser … . Farsta stadsdelsnämnd
 # ställer sig positiv … . Bromma stadsdelsnämnd avstyrker motionen."
 _REPORT_STARTS = re.compile(rf"(?<=[.!?])\s+(?={_REPORTED_NAME}\s+{_REPORTED_VERB})")
 # an office or förvaltning as its head names it: "Trafikkontoret", "Barn- och utbildningsförvaltningen"
-ISSUER = re.compile(r"(?<![\w-])((?:[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+|[A-ZÅÄÖ][a-zåäö]{2,})(?:kontoret|förvaltningen))"
-                     r"(?![\wåäö-])")
+ISSUER = re.compile(r"(?<![\w-])((?:[A-ZÅÄÖ][a-zåäö]+- och [a-zåäö]+|[A-ZÅÄÖ][a-zåäö]{2,})(?:kontoret|förvaltningen)|"
+                     # a Stockholm district's office, named by its place: "Farsta stadsdelsförvaltning"
+                     r"[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? stadsdelsförvaltning)(?![\wåäö-])")
 _OFFICIAL_PAPER = re.compile(r"\b(?:tjänsteskrivelse|tjänsteutlåtande)\b", re.IGNORECASE)
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+(?=[A-ZÅÄÖ])")  # "1. ", "4.2 " before a heading
-_HEAD_PARAGRAPHS = 15  # a paper's head (issuer, Dnr, Handläggare, addressee, title) ends before this
+_HEAD_PARAGRAPHS = 15  # a paper's head (issuer, Dnr, Handläggare, addressee, title) ends before this …
+_HEAD_WITH_ADDRESS = 25  # … or, with the office's address block beside it, this
 _PROTOCOL_HEAD = 40  # a protocol's head (members present, justering, …) ends before this
 # an office's paper given whole within a protocol's §, under its byline
 _OFFICE_BYLINE = re.compile(r"^(?:Tjänsteutlåtande|Tjänsteskrivelse) från (?P<office>(?:[a-zåäö]+- och )?[a-zåäö]+"
@@ -127,11 +132,22 @@ _ASKED_OFFICIAL = re.compile(rf"På fråga (?:från|av) {_MEMBERS},? (?:uppger|s
                              rf"redogör) (?P<role>{_ROLE_WORD})(?:en|n)\b")
 _MOVE_STARTS = re.compile(rf"(?:^|(?<=[.!?:])\s+)(?={_MOVES.pattern}|{_OFFICIAL}{_OFFICIAL_VERB}|"
                           rf"{_ASKED_OFFICIAL.pattern})")
-_ROLE = r"(?:(?:Kommunalrådet|Borgarrådet|Regionrådet|Ordföranden|Ordförande) )?"
+_ROLE = r"(?:(?:Kommunalrådet|Borgarrådet|Regionrådet|Ordföranden|Ordförande|Ersättaren|Ledamoten|Ledamöterna|" \
+        r"Styrelseledamoten) )?"
 _TURN = re.compile(rf"(?:(?:Replik|Anförande(?: \d+)?)\s+)?(?P<who>{_ROLE}{_NAME} \([A-ZÅÄÖ!]{{1,3}}\)):?")
-_GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS})(?:, [a-zåäö][^,.()]{{2,50}},)? (?:(?:anför|framför)"
-                         r"(?: i huvudsak)? följande|(?:har lämnat|lämnar) följande (?P<answer>(?:skriftliga )?svar))"
+# … and its dissent given in a protocol: "Ersättaren Bengt Öhrn (SD) anförde följande.", "Ledamoten Amir Haddad (MP)
+# lät anteckna följande till protokollet.", "Ledamöterna för Socialdemokraterna och Vänsterpartiet, Tomas Ahlgren
+# (S), … gjorde följande särskilda uttalande."
+_GIVEN_WORD = re.compile(rf"^(?P<who>{_ROLE}{_MEMBERS}|{_PARTY_MEMBERS}(?:, {_MEMBERS})?),?"
+                         r"(?:, [a-zåäö][^,.()]{2,50},)? (?:(?:anför|anförde|framför|framförde)(?: i huvudsak)? "
+                         r"följande|(?:lät anteckna|antecknade|antecknar) följande|(?:gjorde|gör|lämnade) följande "
+                         r"(?:särskilda?|skriftliga?) (?:uttalande|yttrande|reservation)|(?:har lämnat|lämnar) "
+                         r"följande (?P<answer>(?:skriftliga )?svar))"
                          r"\b[^.:”]*[.:]")
+# the dissent such a line names: "… lämnade följande särskilda yttrande."
+_GIVEN_KIND = {"särskilda uttalande": "Särskilt uttalande", "särskilt uttalande": "Särskilt uttalande",
+               "särskilda yttrande": "Särskilt yttrande", "särskilt yttrande": "Särskilt yttrande",
+               "reservation": "Reservation", "anteckna": "Protokollsanteckning"}
 # a member's motion as a protocol sums it up: "Jonas Öberg (MP) föreslår i en motion som kom in …"
 _MOTION_SUMMARY = re.compile(rf"^(?P<who>{_MEMBERS}) (?:föreslår|yrkar|vill) i (?:en|sin) motion\b")
 # a citizen's proposal as a protocol sums it up: "Linnea Bergkvist, Hästhagen, har i ett medborgarförslag …"
@@ -165,6 +181,7 @@ def _signature_run(texts: list[str], k: int) -> int:
 _PROPOSALS_OF = re.compile(r"(?i)(?P<who>utredningen|betänkandet|promemorian|departementspromemorian|"
                            r"lagrådsremissen)s (?:huvudsakliga )?(?:förslag|innehåll|bedömningar?)\b")
 _INQUIRY = re.compile(r"\b(?:SOU|Ds) \d{4}:\d+")
+_REMISS_CONTENT = re.compile(r"(?i)remissens (?:huvudsakliga )?(?:innehåll|förslag)|remissen i (?:sammandrag|korthet)")
 # an attachment that is the municipality's own answer: "Bilaga 1 / Kommunstyrelsen / Yttrande 2025-11-05 / Till
 # Socialdepartementet"
 _TO = re.compile(r"^Till (?P<to>(?:[A-ZÅÄÖ][\wåäö-]+)(?: [A-ZÅÄÖ][\wåäö-]+)?)")
@@ -176,7 +193,7 @@ _MOTION_BY = re.compile(r"^[ \t]*Motion(?:\s*\([^)\n]*\))?\s+(?:av|från)\s+(?P<
 _DNR = re.compile(r"\bDnr[.:]?\s*(?P<dnr>(?:[A-ZÅÄÖ]{2,6}\s)?[\w][\w\-/.:]*\d)")
 _META_LINE = re.compile(
     r"^(?:PM|Dnr|Sida?|Datum|Utlåtande|Tjänsteutlåtande|Handläggare|Rotel|Bilaga \d|Diarienummer|Utfärdat|"
-    r"För kännedom|Sammanträdesdatum)\b|^\d{4}-\d\d-\d\d|"
+    r"För kännedom|Sammanträdesdatum|Besöksadress|Postadress|Växel|Org\.? ?nr|E-post|Webbplats)\b|^\d{4}-\d\d-\d\d|"
     r".*\b\d{3} \d{2} [A-ZÅÄÖ][a-zåäö]+\b|.*\bwww\.\w"  # an address: "Lindåsa kommun, 745 80 Lindåsa www.lindasa.se"
 )
 _SUMMARY_HEADING = re.compile(r"^Remissammanställning$", re.I)
@@ -393,11 +410,15 @@ def topic_of(section: str | None) -> str | None:
 _CAPTION = re.compile(r"(?:Tabell|Figur|Diagram|Bild|Table|Figure)\s+\d+[.:]?\s")
 
 
+# a sentence announcing the points below it is no heading: "Pensionärsrådet framförde följande synpunkter:"
+_LEAD_IN = re.compile(r"\bföljande(?: \w+)?:$")
+
+
 def _is_heading(text: str) -> bool:
     if _known_heading(text):
         return True
     if _META_LINE.match(text) or " - " in text or text.split()[0].lower() in {"samt", "och", "eller", "att"} or \
-            " | " in text or re.search(r"…{2}|\.{4}", text) or _CAPTION.match(text):
+            " | " in text or re.search(r"…{2}|\.{4}", text) or _CAPTION.match(text) or _LEAD_IN.search(text):
         return False  # nor a table's row ("Summa | 6 | 4 | 1") or a line for a signature ("Justerande ………… Namn")
     return (
         len(text) <= 60 and text[:1].isupper() and not re.search(r"[.,;]$", text) and len(text.split()) <= 6
@@ -442,11 +463,17 @@ _COMMON_BODY = re.compile(r"[\wåäö]*(?:-|nämnden|styrelsen|beredningen|utsko
                           r"rådet)(?:\s|$)")
 
 
+def _as_named(body: str) -> str:
+    """A body as a sentence names it: "kommunstyrelsen", "miljö- och hälsoskyddsnämnden"; a name stays one:
+    "Bromma stadsdelsnämnd", "Farsta stadsdelsförvaltning"."""
+    return body[0].lower() + body[1:] if _COMMON_BODY.match(body) else body
+
+
 def _dissent_actor(kind: str, who: str, body: str | None) -> str:
     parties = party_label(who)
     label = f"{kind} av {parties}" if parties else f"{kind} av {_person_names(who)}"
-    if body:  # "i kommunstyrelsen", "i miljö- och hälsoskyddsnämnden"; a name stays one: "i Bromma stadsdelsnämnd"
-        label += f" i {body[0].lower() + body[1:] if _COMMON_BODY.match(body) else body}"
+    if body:
+        label += f" i {_as_named(body)}"
     if parties and (names := _person_names(who)):
         label += f" ({names})"
     return label
@@ -591,10 +618,10 @@ def _official_head(clean: CleanText) -> tuple[str | None, str | None]:
     Trafiknämnden / Cykelparkering vid Odenplan / Förslag till beslut" -> ("Trafikkontoret", "Cykelparkering vid
     Odenplan").
     """
-    paras = [clean.text[a:b] for a, b in clean.paragraphs[:_HEAD_PARAGRAPHS]]
+    paras = [clean.text[a:b] for a, b in clean.paragraphs[:_HEAD_WITH_ADDRESS]]
     # the first heading of the text; a body's name on a line of its own in the head is whom the paper is addressed to
     first = next((i for i, t in enumerate(paras) if _known_heading(t) and not re.fullmatch(_BODY, t.strip())), None)
-    if first is None or not _OFFICIAL_PAPER.search(" ".join(paras[:first])):
+    if first is None or not _OFFICIAL_PAPER.search(" ".join(paras[:min(first, _HEAD_PARAGRAPHS)])):
         return None, None
     title = None
     for i in range(first - 1, -1, -1):
@@ -649,7 +676,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     if head_title and not (given_title and given_title.strip()):
         title = head_title
     m = _REMISS_FROM.search(raw[:3000])
-    sender = m.group("sender").strip() if m else None
+    sender = re.split(r",?\s+Dnr\b", m.group("sender"))[0].strip() if m else None  # "… kommunstyrelsen, Dnr KS …"
     sender = sender[:1].upper() + sender[1:] if sender else None  # "Remiss från trafiknämnden": a label starts upper
     motion = None if sender else _MOTION_BY.search(raw[:3000])
     authors = " ".join(motion.group("who").split()) if motion else None
@@ -673,6 +700,7 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
     remiss_section: str | None = None  # a section that gives remiss answers under their senders' names
     proposal = False  # the actor is a body whose proposal a paper quotes ("Kommunstyrelsen föreslår …")
     summarised: str | None = None  # an inquiry whose proposals the paper sums up, while the summary runs
+    reporting: str | None = None  # a voice an office reports ("Pensionärsrådet framförde följande synpunkter:")
     office_voice: str | None = None  # an office's paper given whole within a § (a web page's matter), while it runs
     title_next = False  # the paragraph after a bare "§ 47" line may be its matter's title
     quoted = False  # the remissinstans's answer is quoted as its office wrote it, headings and all
@@ -796,9 +824,14 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         if (item or _dissent_kind(section)) and (m := _GIVEN_WORD.match(text)):
             # "Lina Forsberg (V) anför i huvudsak följande.", "Jonas Öberg och Sara Holmberg (båda MP) anför följande."
             asked = re.search(r" – [^–]*interpellation", section or "", re.I)  # under "Interpellationen"
-            kind = _dissent_kind(section) or ("Interpellationssvar" if m.group("answer") else "Interpellation"
-                                              if asked else "Anförande")
-            actor = _dissent_actor(kind, m.group("who"), body)
+            kind = _dissent_kind(section) or _GIVEN_KIND.get(next(
+                (w for w in _GIVEN_KIND if w in m.group().lower()), ""), "") or (
+                "Interpellationssvar" if m.group("answer") else "Interpellation" if asked else "Anförande")
+            who = m.group("who")
+            if lead := re.match(_PARTY_MEMBERS, who):  # the parties named, then their members: the members' parties
+                who = who[lead.end():].lstrip(", ") or " och ".join(
+                    f"({_PARTY_NAMES[n.lower()]})" for n in re.findall(_PARTY_NAME, lead.group()))
+            actor = _dissent_actor(kind, who, body)
             out.append(Paragraph(a, b, section, actor, False))
             continue
         if item and (m := _MOTION_SUMMARY.match(text)):
@@ -836,6 +869,18 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             # a written reservation's head: "Reservation" then "Moderaterna och Kristdemokraterna"
             actor = _dissent_actor(kind, _party_codes(text), body)
             out.append(Paragraph(a, b, section, actor, False))
+            continue
+        if reporting and _LISTED_POINT.match(text):
+            out.append(Paragraph(a, b, section, reporting, False))  # the points the reported voice made, listed
+            continue
+        reporting = None
+        if remiss_section and presenter is None and not item and not respondent and doc_voice == issuer and \
+                issuer and (m := _REPORTED.match(text)):
+            # an office's paper reports the råd it consulted: "Pensionärsrådet framförde följande synpunkter:" and
+            # its points, "Funktionsnedsättningsrådet betonade att …"
+            label = f"{m.group('inst')}{REPORTED_BY}{_as_named(issuer)})"
+            reporting = label if text.endswith(":") else None
+            out.append(Paragraph(a, b, section, label, False))
             continue
         if presenter and remiss_section and (_REPORTED.match(text) or _REPORT_STARTS.search(text)):
             # the föredragande reports what the remiss answers say: each voice's sentences under its name
@@ -930,6 +975,12 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
             respondent, proposal, quoted = None, False, False
             if summarised:  # the summary of the inquiry's proposals ends
                 actor, summarised = doc_voice, None
+            if _REMISS_CONTENT.fullmatch(name) and not item and presenter is None:
+                # "Remissens innehåll" in an answer to a remiss: what its sender proposes, as the answer sums it up
+                summarised = actor = summary_voice
+                section = name
+                out.append(Paragraph(a, b, section, actor, True))
+                continue
             if (m := _PROPOSALS_OF.match(name)) and not item:
                 ref = _INQUIRY.search(f"{title} {raw[:3000]}")
                 summarised = actor = f"{m.group('who').capitalize()}" + (f" ({ref.group()})" if ref else "") + \

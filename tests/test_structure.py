@@ -1177,6 +1177,18 @@ def test_a_consultation_tables_rows_are_the_senders_and_the_offices_words():
     assert topic_of("Inkomna yttranden – Kommentar till Trafikverket") == "Kommentar till Trafikverket"
 
 
+def _analysed_pdf(pages: list[str]):
+    """Pages as a PDF's text layer gives them, one line after another with no blank line anywhere, cleaned with
+    their pages known and analysed."""
+    offset, starts = 0, []
+    for n, page in enumerate(pages, start=1):
+        starts.append((offset, n))
+        offset += len(page) + 1
+    raw = "\n".join(pages)
+    c = clean_text(raw, page_starts=starts)
+    return c, analyse(c, raw)
+
+
 # an utlåtande as a PDF's text layer gives it: no blank line between paragraphs, ragged lines, a running header
 # with the page counted ("Sida 2 (3)"), headings and the genre's formulas on lines of their own with nothing around
 PDF_UTLATANDE = [
@@ -1231,13 +1243,7 @@ def test_an_utlatande_from_a_pdf_without_blank_lines_keeps_its_voices_apart():
     them apart; a heading between paragraphs ("Utbildningsnämnden") is one; "Sida 2 (3)" under the running header is
     the page's number; an office's tjänsteutlåtande quoted as "Utbildningsförvaltningen anför i sitt tjänsteutlåtande
     …" ends the nämnd's reservation; a company is a remissinstans, reported and answering under its own heading."""
-    offset, starts = 0, []
-    for n, page in enumerate(PDF_UTLATANDE, start=1):
-        starts.append((offset, n))
-        offset += len(page) + 1
-    raw = "\n".join(PDF_UTLATANDE)
-    c = clean_text(raw, page_starts=starts)
-    s = analyse(c, raw)
+    c, s = _analysed_pdf(PDF_UTLATANDE)
     assert "Sida 2" not in c.text and "ANNA EK" in c.text
     _assert_actors(s, c, {
         "tillstyrker föredragande borgarrådets förslag": "Borgarrådsberedningen",
@@ -1254,3 +1260,98 @@ def test_an_utlatande_from_a_pdf_without_blank_lines_keeps_its_voices_apart():
     })
     assert _actor_of(s, c, "beslutade den 21 januari").section.endswith("Utbildningsnämnden")
     assert c.page_at(c.text.index("hela kostnaden, eftersom")) == 2
+
+
+# a stadsdelsnämnd's answer to a remiss as a PDF gives it: the office's tjänsteutlåtande with an address block in its
+# head, the råd it consulted, what the remiss proposes; then the nämnd's protocol extract with its members' dissents
+PDF_DISTRICT = [
+    """Farsta stadsdelsförvaltning
+Avdelningen för stadsmiljö
+Tjänsteutlåtande
+Dnr SDN-2025/417
+Sida 1 (2)
+2025-09-18
+Handläggare
+Linnéa Åberg
+Telefon 08-508 18 273
+Till
+Farsta stadsdelsnämnd
+Farsta stadsdelsförvaltning
+Besöksadress Farstaplan 4
+Postadress Box 7181, 123 07 Farsta
+Växel 08-508 18 000
+Svar på remiss av Program för trygghet från kommunstyrelsen
+Remiss från kommunstyrelsen, Dnr KS 2025/1362
+Förvaltningens förslag till beslut
+1. Stadsdelsnämnden godkänner förvaltningens tjänsteutlåtande som svar på remissen.
+Sammanfattning
+Stadsledningskontoret har på uppdrag av kommunstyrelsen tagit fram ett förslag till program för trygghet
+i offentlig miljö. Programmet ska ersätta stadens tidigare handlingsplan för trygga offentliga miljöer och
+anger mål, åtgärder och ansvarsfördelning för stadens arbete med trygghet i gatu-, park- och torgmiljöer.
+Förvaltningen välkomnar programmet och delar dess inriktning att trygghetsarbetet ska bygga på lokal
+kunskap, samverkan med polisen och långsiktiga förebyggande insatser i hela stadsdelsområdet.
+Ärendets beredning
+Ärendet har behandlats i pensionärsrådet den 8 september.
+Pensionärsrådet framförde följande synpunkter:
+• Längs gångstråket behövs sittbänkar med högst 150 meters mellanrum.
+• Minst en trygghetsvandring per år bör genomföras dagtid.
+Remissens innehåll
+Programmet föreslår att kamerabevakning ska införas på ytterligare 25 platser i staden.
+Förvaltningens synpunkter
+Förvaltningen avstyrker förslaget att stadsdelsnämnderna ska finansiera ordningsvakter.""",
+    """Protokollsutdrag
+Sida 1 (3)
+Farsta stadsdelsnämnd
+Protokoll nr 9/2025 från sammanträde 2025-10-16
+§ 14 Svar på remiss av Program för trygghet
+Beslut
+1. Stadsdelsnämnden godkänner förvaltningens tjänsteutlåtande som svar på remissen.
+Särskilt uttalande
+Ledamöterna för Socialdemokraterna och Vänsterpartiet, Tomas Ahlgren (S) och Sofia Carlén (V), gjorde
+följande särskilda uttalande.
+Farsta behöver åtta fältassistenter, inte sex, och rekryteringen bör påbörjas under hösten 2026.
+Reservation
+Reservation anfördes av Ulrika Sörman (M) och Peter Almqvist (KD) enligt följande.
+ – att delvis godkänna förvaltningens tjänsteutlåtande som svar på remissen""",
+    """Farsta stadsdelsnämnd
+Protokoll nr 9/2025, sammanträde 2025-10-16
+ Sida 2 (3)
+– att avsätta 2,4 miljoner kronor för ordningsvakter i Farsta centrum
+Ersättaryttrande
+Ersättaren Bengt Öhrn (SD) anförde följande.
+Ordningsvakter bör finnas i samtliga centrumanläggningar redan från den 1 januari 2026.""",
+    """Farsta stadsdelsnämnd
+Protokoll nr 9/2025, sammanträde 2025-10-16
+ Sida 3 (3)
+Protokollsanteckning
+Ledamoten Amir Haddad (MP) lät anteckna följande till protokollet.
+Ny belysning bör vara riktad nedåt och dimras efter klockan 23.""",
+]
+
+
+def test_a_district_offices_answer_and_its_nämnds_protocol_extract():
+    """"Farsta stadsdelsförvaltning" heads its tjänsteutlåtande though an address block stands between its head and
+    its first heading; the råd it consulted speaks as reported, with the points it made ("… följande synpunkter:" is
+    no heading); "Remissens innehåll" is the remiss's sender's, as the answer sums it up. The protocol extract
+    ("Protokollsutdrag / Farsta stadsdelsnämnd / … / § 14 …") is the nämnd's, its members' dissents theirs, and its
+    second page's running header, which interrupts the reservation's points, is removed."""
+    c, s = _analysed_pdf(PDF_DISTRICT)
+    _assert_actors(s, c, {
+        "godkänner förvaltningens tjänsteutlåtande": "Farsta stadsdelsförvaltning",
+        "behandlats i pensionärsrådet": "Farsta stadsdelsförvaltning",
+        "framförde följande synpunkter": "Pensionärsrådet (enligt Farsta stadsdelsförvaltning)",
+        "150 meters mellanrum": "Pensionärsrådet (enligt Farsta stadsdelsförvaltning)",
+        "trygghetsvandring per år": "Pensionärsrådet (enligt Farsta stadsdelsförvaltning)",
+        "ytterligare 25 platser": "Kommunstyrelsen, remissen i sammanfattning",
+        "avstyrker förslaget att stadsdelsnämnderna": "Farsta stadsdelsförvaltning",
+        "åtta fältassistenter": "Särskilt uttalande av Socialdemokraterna (S) och Vänsterpartiet (V) i Farsta "
+                                "stadsdelsnämnd (Tomas Ahlgren och Sofia Carlén)",
+        "avsätta 2,4 miljoner": "Reservation av Moderaterna (M) och Kristdemokraterna (KD) i Farsta stadsdelsnämnd",
+        "samtliga centrumanläggningar": "Ersättaryttrande av Sverigedemokraterna (SD) i Farsta stadsdelsnämnd "
+                                        "(Bengt Öhrn)",
+        "dimras efter klockan 23": "Protokollsanteckning av Miljöpartiet (MP) i Farsta stadsdelsnämnd (Amir Haddad)",
+    })
+    assert _actor_of(s, c, "godkänner förvaltningens tjänsteutlåtande som svar på remissen.").section \
+        == "Förvaltningens förslag till beslut"
+    assert not any(p.section == "Pensionärsrådet framförde följande synpunkter" for p in s.paragraphs)
+    assert "Protokoll nr 9/2025, sammanträde" not in c.text
