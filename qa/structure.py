@@ -282,11 +282,11 @@ _ANNOUNCING_POINT = re.compile(r"(?:[–-]\s*|\d{1,2}[.)]\s*)?att (?:(?:därutö
 
 def is_voice_marker(sentence: str) -> bool:
     """A sentence that only hands the word to a voice: "Föredragande borgarrådet Karin Wanngård anför följande.",
-    "Reservation anfördes av … enligt följande.", "– att därutöver anföra" — it says who speaks, not what they
-    think."""
+    "Reservation anfördes av … enligt följande.", "– att därutöver anföra", "Ledamoten Amir Haddad (MP) lät anteckna
+    följande till protokollet." — it says who speaks, not what they think."""
     text = sentence.strip()
     return bool(_PRESENTER.match(text) or _DISSENT.match(text) or _STATEMENT.match(text)
-                or _ANNOUNCING_POINT.fullmatch(text))
+                or _ANNOUNCING_POINT.fullmatch(text) or (m := _GIVEN_WORD.match(text)) and m.end() >= len(text) - 1)
 
 
 def _is_topic(paras: list[str], k: int) -> bool:

@@ -310,6 +310,11 @@ def test_voice_markers_hand_over_the_word_and_say_nothing_else():
     assert is_voice_marker("Stadsledningskontorets tjänsteutlåtande daterat den 13 augusti 2014 har i huvudsak "
                            "följande lydelse.")
     assert not is_voice_marker("Reservationen anför att KSL:s resurser bör fokuseras på välfärdsutveckling.")
+    # a protocol's members given the word, and the att-sats that hands it to the text after it
+    for marker in ("Ledamoten Amir Haddad (MP) lät anteckna följande till protokollet.",
+                   "Ersättaren Bengt Öhrn (SD) anförde följande.", "– att därutöver anföra"):
+        assert is_voice_marker(marker), marker
+    assert not is_voice_marker("Ledamoten Amir Haddad (MP) lät anteckna följande: Miljöpartiet stöder beslutet.")
 
 
 MOTION_ANSWERS = """Utlåtande 2021:148 RIII (Dnr KS 2020/1187)
