@@ -214,6 +214,9 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
     (footer) ``RUNNING_SLOTS`` text lines of at least two pages; the document's start and end count as page
     boundaries. A header's first appearance stays, as it may open a part of the paper ("TJÄNSTESKRIVELSE").
 
+    A page's own number among them ("Utlåtande 2025:87 RV" ⏎ "Sida 2 (10)") goes wherever it stands, and so does a
+    header's first appearance where it interrupts a sentence running over from the page before.
+
     A lone word that is not in capitals ("Reservation", "Ärendet") is a heading even where it repeats at page tops,
     unless it stands in a block of at least SAME_BLOCK lines that opens a page as it opened the page before ("LINDÅSA
     KOMMUN / Revisorerna / MISSIV / Diarienummer REV 2025/7 / 2025-03-20"). The labels of a protocol's signature
@@ -227,9 +230,11 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
         any(j in page_lines for j in range(text_lines[k - 1] + 1, i)) or lines[i].start in starts)})
     running: set[int] = set()
     keys = [" ".join(lines[i].content.split()) for i in text_lines]
+    # in a block, a page's own number is the same line on every page ("Sida 5 av 9")
+    blocks = ["<page>" if _PAGE_LINE.match(key) else key for key in keys]
     position = {i: k for k, i in enumerate(text_lines)}
 
-    def _interrupts(line: int) -> bool:
+    def interrupts(line: int) -> bool:
         """Whether a header's first appearance stands inside the text: the page before it ends mid-sentence, on a
         word (a list's point "– att delvis godkänna … remissen" going on after the header), so it opens no part."""
         j = max((b for b in boundaries if b <= position[line]), default=0) - 1
@@ -237,8 +242,6 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
             j -= 1
         return j >= 0 and bool(re.search(r"[a-zåäö,]$", keys[j]))
 
-    # in a block, a page's own number is the same line on every page ("Sida 5 av 9")
-    blocks = ["<page>" if _PAGE_LINE.match(key) else key for key in keys]
     for b0, b1, b2 in zip(boundaries, boundaries[1:], [*boundaries[2:], len(text_lines)], strict=False):
         # a page that opens with the same block of lines as the page before (a header of several lines: the
         # municipality, the office, the kind of paper, its Dnr and date, an address) repeats that header
@@ -270,7 +273,7 @@ def _running_lines(lines: list[_Line], page_lines: dict[int, int], page_starts: 
             if len(found) >= repeats:
                 first = min(found)
                 running.update(i for i in found if i != first or not found[first] or key == "<page>"
-                               or _interrupts(first))
+                               or interrupts(first))
     return running
 
 

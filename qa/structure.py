@@ -824,9 +824,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
         if (item or _dissent_kind(section)) and (m := _GIVEN_WORD.match(text)):
             # "Lina Forsberg (V) anför i huvudsak följande.", "Jonas Öberg och Sara Holmberg (båda MP) anför följande."
             asked = re.search(r" – [^–]*interpellation", section or "", re.I)  # under "Interpellationen"
-            kind = _dissent_kind(section) or _GIVEN_KIND.get(next(
-                (w for w in _GIVEN_KIND if w in m.group().lower()), ""), "") or (
-                "Interpellationssvar" if m.group("answer") else "Interpellation" if asked else "Anförande")
+            named = next((k for w, k in _GIVEN_KIND.items() if w in m.group().lower()), None)  # "… yttrande."
+            kind = _dissent_kind(section) or named or ("Interpellationssvar" if m.group("answer") else
+                                                       "Interpellation" if asked else "Anförande")
             who = m.group("who")
             if lead := re.match(_PARTY_MEMBERS, who):  # the parties named, then their members: the members' parties
                 who = who[lead.end():].lstrip(", ") or " och ".join(
