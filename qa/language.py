@@ -91,7 +91,10 @@ GLOSSARY: dict[str, str] = {
     "registration number": "dnr diarienummer",
     "date": "datum daterat den",
     "party": "parti",
-    "upper secondary": "gymnasieregionen gymnasieutbildning",
+    "upper secondary": "gymnasieregionen gymnasieutbildning gymnasieskola gymnasieskolan gymnasieskolor",
+    # what costs the user nothing: "avgiftsfri lunch", "kostnadsfria skolmåltider"
+    **{w: "avgiftsfri avgiftsfria kostnadsfri kostnadsfria" for w in ("free of charge", "free lunch", "free lunches",
+                                                                      "free meals", "free school meals")},
     "elderly care": "äldreomsorg",
     # the subjects of the genre's papers
     "refugees": "flyktingar flyktingmottagande asyl",

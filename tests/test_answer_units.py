@@ -619,3 +619,8 @@ def test_a_sum_leads_with_its_amount_and_a_sentence_going_on_from_the_one_before
                      "Detta innebär en kostnad om 3 mnkr."):
         assert refers_back(going_on), going_on
     assert not refers_back("Skolskjutsen kostar 650 000 kronor per år.")
+
+
+def test_school_meal_words_in_english_meet_their_swedish() -> None:
+    expanded = expand_query("How much will free lunch in upper secondary school cost according to the office?")
+    assert "gymnasieskolan" in expanded and "avgiftsfri" in expanded
