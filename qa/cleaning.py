@@ -511,11 +511,16 @@ def _emit_line(out: _Builder, line: _Line, prev: _Line | None, vocab: set[str], 
                 out.parts[-1] = out.parts[-1][:-1]  # drop the hyphen that ended the previous line
                 del out.offs[-1]
                 out.length -= 1
-            elif out.last_char() != "-" or word.lower() in _CONJUNCTIONS or not word[:1].islower():
-                out.add(" ", start - 1, contiguous=False)
+            elif out.last_char() != "-" or word.lower() in _CONJUNCTIONS or \
+                    not word[:1].islower() and not _DOUBLE_NAME.search(out.parts[-1]):
+                out.add(" ", start - 1, contiguous=False)  # "hälso- och …"; a name goes on: "Hässelby-⏎Vällingby"
         elif j > 0:
             out.add(" ", start - 1, contiguous=False)
         _emit_word(out, word, start, vocab)
+
+
+# a capitalised word before a hyphen at a line's end, a name going on in the next line's capital: "Hässelby-"
+_DOUBLE_NAME = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöé]+-$")
 
 
 def _hanging_hyphen_joins(out: _Builder, next_word: str, vocab: set[str]) -> bool:
@@ -524,8 +529,8 @@ def _hanging_hyphen_joins(out: _Builder, next_word: str, vocab: set[str]) -> boo
         return False
     tail = out.parts[-1]
     m = re.search(r"([^\W\d_]+)-$", tail)
-    if not m:
-        return False
+    if not m or m.group(1).isupper() and len(m.group(1)) >= 2:
+        return False  # an abbreviation's hyphen is real: "VA-⏎kollektivet", "EU-⏎medel"
     joined = (m.group(1) + re.match(r"[^\W\d_]*", next_word).group()).lower()  # type: ignore[union-attr]
     if joined in vocab:
         return True

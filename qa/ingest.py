@@ -14,7 +14,7 @@ from qa.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 from qa.structure import analyse
 
 # Bump when reading, cleaning, structure or passage rules change: indexes built by older rules are rebuilt.
-INGEST_VERSION = 31  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
+INGEST_VERSION = 32  # 3: soft hyphens and zero-width characters removed inside words; 4: one-line paragraphs with
 # a blank line between are paragraphs (not "double-spaced"), remissinstanser and motions speak in the remiss summary;
 # 5: a tjänsteskrivelse speaks for its office, a protocol for its body and members ("§ 52", yrkanden, reservations),
 # a numbered point after a short line opens a paragraph; 6: running headers and footers removed; remiss answers under
@@ -54,7 +54,9 @@ INGEST_VERSION = 31  # 3: soft hyphens and zero-width characters removed inside 
 # 31: a district's office ("Farsta stadsdelsförvaltning") heads its paper past an address block, "Remissens innehåll"
 # is the sender's, the råd an office consulted speak as reported, "… följande synpunkter:" is no heading, a
 # stadsdelsnämnd's protocol extract and its members' dissents ("Ersättaren … anförde följande."), "§ 14" opens a
-# paragraph, a running header's first appearance inside a sentence is removed
+# paragraph, a running header's first appearance inside a sentence is removed; 32: in a föredragande's text a body's
+# act opens its words only as a decision's formula ("Länsstyrelsen föreslår en fond …" is hers); an abbreviation's
+# hyphen at a line's end is real ("VA-⏎kollektivet"), a double name goes on without a space ("Hässelby-⏎Vällingby")
 
 
 @dataclass(frozen=True)

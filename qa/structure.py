@@ -43,6 +43,8 @@ _BODY = r"(?:Borgarrådsberedningen|Kommunstyrelsen|Kommunfullmäktige|Regionsty
 _INSTITUTION = r"(?:[A-ZÅÄÖ][\wåäö]*-(?:, [a-zåäö]+-)* och [a-zåäö]+|[A-ZÅÄÖ][\wåäö-]*)" \
                r"(?:kontoret|förvaltningen|nämnden|styrelsen|myndigheten|förbundet|inspektionen)"
 _BODY_ACTS = re.compile(rf"^(?P<body>{_BODY}) (?:föreslår|tillstyrker|avstyrker|beslutar|återremitterar|anser)\b")
+# a body's act as a decision's formula: "… föreslår att kommunstyrelsen beslutar följande.", "… tillstyrker …"
+_DECIDES = re.compile(rf"^{_BODY} (?:tillstyrker|avstyrker|beslutar|återremitterar|föreslår [^.]*\bbeslut)")
 _PRESENTER = re.compile(
     r"^Föredragande (?P<role>borgarråd(?:et)?|kommunalråd(?:et)?|regionråd(?:et)?|ordförande(?:n)?)\s+"
     r"(?P<name>[A-ZÅÄÖ][\w\-åäöé]*(?:\s+[A-ZÅÄÖ][\w\-åäöé]*){0,3})(?:\s+(?P<party>\([A-ZÅÄÖ!]{1,3}\)))?\s+anför\b"
@@ -910,7 +912,9 @@ def analyse(clean: CleanText, raw: str, given_title: str | None = None, fallback
                 quoted = True
             else:
                 actor = part = office
-        elif (m := _BODY_ACTS.match(text)) and not respondent:  # "Nämnden tillstyrker" in its own answer
+        elif (m := _BODY_ACTS.match(text)) and not respondent and (presenter is None or _DECIDES.match(text)):
+            # "Nämnden tillstyrker" in its own answer; in a föredragande's text only the formula of a decision
+            # opens a body's words: "Länsstyrelsen föreslår en länsgemensam vattenskyddsfond …" is what she reports
             body = m.group("body")
             if presenter is None or not text.startswith("Jag"):
                 actor, presenter, proposal = body, None, True

@@ -38,6 +38,15 @@ def test_line_break_hyphenation():
     assert "samverkan mellan kommunerna och stärka hälso- och sjukvården" in c.text
 
 
+def test_an_abbreviations_hyphen_and_a_double_name_at_a_line_end_stay_whole():
+    """"VA-⏎kollektivet" keeps its hyphen (an abbreviation's is real), and "Hässelby-⏎Vällingby" is one name."""
+    raw = "Det är oklart om medel från VA-\nkollektivet får användas. Ärendet har remitterats till Hässelby-\n" \
+          "Vällingby stadsdelsnämnd och EU-\nkommissionen.\n"
+    c = clean_text(raw)
+    assert "medel från VA-kollektivet får" in c.text
+    assert "till Hässelby-Vällingby stadsdelsnämnd och EU-kommissionen." in c.text
+
+
 def test_soft_hyphens_and_zero_width_characters_are_removed_inside_words():
     """regeringen.se pages hyphenate with soft hyphens: "nack\u00addelar" must be the word "nackdelar" (not "nack"
     and "delar", which would make "Nacka" match it), and quotes must not carry invisible characters."""

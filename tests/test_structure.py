@@ -1360,3 +1360,36 @@ def test_a_district_offices_answer_and_its_nämnds_protocol_extract():
         == "Förvaltningens förslag till beslut"
     assert not any(p.section == "Pensionärsrådet framförde följande synpunkter" for p in s.paragraphs)
     assert "Protokoll nr 9/2025, sammanträde" not in c.text
+
+
+REPORTED_PROPOSAL = """Föredragande borgarrådet Lena Ask anför följande.
+
+Mina synpunkter
+
+4. Finansiering
+
+Regionstyrelsen föreslår en gemensam fond för cykelvägar som ska finansieras med en avgift per invånare. Jag delar
+inte förslaget i den form det presenteras.
+
+Jag föreslår att borgarrådsberedningen föreslår att kommunstyrelsen beslutar följande.
+
+1. Remissen besvaras med hänvisning till vad som sägs i promemorian.
+
+Stockholm den 4 maj 2023
+
+LENA ASK
+
+Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.
+"""
+
+
+def test_a_body_the_foredragande_reports_proposing_something_is_her_report():
+    """In a föredragande's text "Regionstyrelsen föreslår en gemensam fond …" is what she reports, in her words
+    until her signature; only a decision's formula ("… tillstyrker …") opens a body's own words."""
+    c = clean_text(REPORTED_PROPOSAL)
+    s = analyse(c, REPORTED_PROPOSAL)
+    _assert_actors(s, c, {"Regionstyrelsen föreslår en gemensam fond": "Föredragande borgarrådet Lena Ask",
+                          "Remissen besvaras": "Föredragande borgarrådet Lena Ask",
+                          "Borgarrådsberedningen tillstyrker": "Borgarrådsberedningen"})
+    assert _actor_of(s, c, "Regionstyrelsen föreslår").section == "Mina synpunkter – 4. Finansiering"
+    assert _actor_of(s, c, "Stockholm den 4 maj 2023").section == "Underskrift"
