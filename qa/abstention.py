@@ -114,15 +114,18 @@ def words_checked(question: str, lang: str) -> bool:
 
 def absent_terms(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
     """The genre terms of an English question none of whose Swedish words the documents use ("climate": klimat),
-    or none of ``rows``. Its other words are English, which Swedish documents cannot be expected to hold."""
+    not even inside a compound ("fund": the "socialfondsprogram"), or none of ``rows``. Its other words are
+    English, which Swedish documents cannot be expected to hold."""
     analyzer = lexical.analyzer()
     return [english for english, swedish in glossary_words(without_party_names(question))
-            if not any(lexical.df(t, rows) for t in analyzer.terms(swedish, query=True))]
+            if not any(lexical.df(t, rows) or not is_affix(t) and lexical.inside_compound(t, rows)
+                       for t in analyzer.terms(swedish, query=True))]
 
 
 def word_terms(word: str, analyzer: Any) -> list[str]:
     """The index terms any of which shows that the documents use ``word``: its own (a compound's head and tail
-    among them); its indefinite form's where Snowball keeps a neuter "-et" ("avsnittet": avsnitt); a verb's noun in
+    among them); its indefinite form's where Snowball keeps a neuter "-et" ("avsnittet": avsnitt); a weak verb's
+    present for its past ("fastställdes": fastställ); a verb's noun in
     -ing / -ning and such a noun's verb ("förhandla": förhandlingar, "styrning": styra), which Snowball keeps apart."""
     forms = [word, base] if (base := definite_base(word)) else [word]
     terms = [t for form in forms for t in analyzer.terms(form, query=True)]
@@ -131,6 +134,8 @@ def word_terms(word: str, analyzer: Any) -> list[str]:
     terms += analyzer.terms(terms[0], query=True) if terms else []
     derived: list[str] = []
     for t in [t for t in terms if not is_affix(t)]:
+        if t.endswith("d") and len(t) >= 6:  # a verb's past in -de, -des: "fastställdes" is "fastställs"
+            derived.append(t[:-1])
         if t.endswith("ing"):
             derived += [t[:-3], t[:-4]] if t.endswith("ning") else [t[:-3]]
         else:
@@ -140,7 +145,8 @@ def word_terms(word: str, analyzer: Any) -> list[str]:
 
 def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) -> list[str]:
     """Long words of a Swedish question that no passage contains, not even inside a compound
-    ("tunnelbanelinje"); with ``rows``, none of those passages (one document's)."""
+    ("tunnelbanelinje"), nor as the longer compound the question shortens ("vattenplanen" of a paper on a
+    "vattenförsörjningsplan"); with ``rows``, none of those passages (one document's)."""
     analyzer = lexical.analyzer()
     out = []
     for w in analyzer.words(question):
@@ -148,7 +154,8 @@ def absent_words(question: str, lexical: Any, rows: np.ndarray | None = None) ->
             # a genre word the documents write otherwise ("diarienummer": "Dnr") is not absent, nor a party, which
             # the speaker rules check under all its names ("Vänsterpartiet" of a label "Motion av … (V)")
             continue
-        if not any(lexical.df(t, rows) for t in word_terms(w, analyzer)):
+        terms = word_terms(w, analyzer)
+        if not any(lexical.df(t, rows) for t in terms) and not (terms and lexical.longer_compound(terms[0], rows)):
             out.append(w)
     return out
 

@@ -38,6 +38,8 @@ COMPOUND_LETTERS = 9
 # Snowball's Swedish step 1 removes a final -s after these letters, once: so "gräns", "plats", "kurs" stem to grän,
 # plat, kur, and "gränsen", "platser", "kursen" to gräns, plats, kurs
 _S_ENDING = re.compile(r"[bcdfghjklmnoprtvy]s$")
+# nouns that end in -an undeclined, unlike "frågan" (fråga): "detaljplan" is "detaljplanen" less its -en
+_AN_NOUNS = ("plan", "organ")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 
 
@@ -45,12 +47,13 @@ class Analyzer:
     """Text -> index terms: the vowel-folded Snowball stem, and for long words their compound heads and tails.
 
     An -a noun's definite form stems like the noun ("promemorian" -> promemori, as "promemoria"), which Snowball's
-    Swedish rules leave whole. A hyphenated word yields its parts' terms besides its own ("KSL-remissen": ksl,
-    remiss), and an abbreviation's ending after a colon is dropped ("KSL:s": ksl); words with digits ("2014:134",
-    "2015-2018") stay whole.
+    Swedish rules leave whole (not a "-plan": "detaljplan" is "detaljplanen"), and an -ad noun's inflected forms
+    stem like the noun ("kostnaden", "kostnader" -> kostn, as "kostnad"; "bostäder" -> bost, as "bostad"). A
+    hyphenated word yields its parts' terms besides its own ("KSL-remissen": ksl, remiss), and an abbreviation's
+    ending after a colon is dropped ("KSL:s": ksl); words with digits ("2014:134", "2015-2018") stay whole.
     A passage word of 9+ letters also yields "^" + every prefix and "$" + every suffix (4+ letters) of its folded
-    stem; a question word yields "^stem" and "$stem". So "bostäder" (stem bostäd -> bostad) meets
-    "bostadsförsörjningen" through ^bostad, and "trafiken" meets "kollektivtrafiken" through $trafik. These affix
+    stem; a question word yields "^stem" and "$stem". So "bostäder" (stem bostäd -> bost) meets
+    "bostadsförsörjningen" through ^bost, and "trafiken" meets "kollektivtrafiken" through $trafik. These affix
     terms weigh AFFIX_WEIGHT of a whole word in BM25 (see there), so they find compounds without drowning
     exact words.
     """
@@ -92,11 +95,13 @@ class Analyzer:
                 parts = [t for part in w.split("-") if len(part) > 1 for t in self._word_terms(part, query)]
                 return tuple(dict.fromkeys([self._stem(w).translate(_FOLD), *parts]))
         stem = self._stem(w)
-        if stem == w and len(w) >= 6 and w.endswith("an"):
+        if stem == w and len(w) >= 6 and w.endswith("an") and not w.endswith(_AN_NOUNS):
             stem = self._stem(w[:-1])  # Snowball keeps an -a noun's definite form whole: "frågan" is "fråga"
         if len(stem) >= 4 and _S_ENDING.search(stem):
             stem = stem[:-1]  # Snowball strips the -s of "gräns" but not of "gränsen" (gräns): both are grän
         folded = stem.translate(_FOLD)
+        if folded.endswith("ad") and not digits and self._stem(folded) == folded[:-2]:
+            folded = folded[:-2]  # Snowball strips the -ad of "kostnad", "bostad" but not of "kostnaden", "bostäder"
         if digits or len(folded) < 4:
             return (folded,)
         terms = [folded]
@@ -130,7 +135,7 @@ def is_affix(term: str) -> bool:
 # stems and full-weight affixes gave R@1 0.626; folded stems alone with k1 0.9 / b 0.4, 0.701; affixes at 0.1 keep
 # compounds findable for 0.4 points of fused R@1 (0.717 vs 0.721).
 K1, B, AFFIX_WEIGHT = 0.9, 0.4, 0.1
-ANALYZER_VERSION = 5  # what Analyzer emits; stored counts from another version must be re-analysed
+ANALYZER_VERSION = 6  # what Analyzer emits; stored counts from another version must be re-analysed
 
 
 def _idf(n: int, df: np.ndarray | int) -> np.ndarray | float:
@@ -253,6 +258,28 @@ class BM25Index:
     def df(self, term: str, rows: np.ndarray | None = None) -> int:
         """Passages containing an index term: among all, or among ``rows`` (sorted passage numbers)."""
         return len(self.rows_with(term, rows))
+
+    @cached_property
+    def _whole_terms(self) -> list[str]:
+        return [t for t in self.terms if not is_affix(t)]
+
+    def longer_compound(self, term: str, rows: np.ndarray | None = None) -> str | None:
+        """A longer word the passages (or ``rows``) use that begins as ``term`` begins and ends as it ends, each
+        part of 4+ letters: the paper's "vattenförsörjningsplan" for a question's "vattenplan", which users shorten
+        it to. None when there is none."""
+        for i in range(4, len(term) - 3):
+            head, tail = term[:i], term[i:]
+            for t in self._whole_terms:
+                if len(t) > len(term) and t.startswith(head) and t.endswith(tail) and self.df(t, rows):
+                    return t
+        return None
+
+    def inside_compound(self, term: str, rows: np.ndarray | None = None) -> str | None:
+        """A longer word the passages (or ``rows``) use with ``term`` (4+ letters) inside it: "socialfondsprogram"
+        for "fond". None when there is none."""
+        if len(term) < 4:
+            return None
+        return next((t for t in self._whole_terms if term in t and t != term and self.df(t, rows)), None)
 
     def idf(self, term: str, rows: np.ndarray | None = None) -> float:
         """Inverse document frequency of an index term among all passages or ``rows`` (0 for a term none of them
