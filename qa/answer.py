@@ -39,6 +39,7 @@ from qa.questions import (
     SUM_WORDS,
     announced_points,
     answer_type,
+    asks_adoption,
     asks_decision,
     asks_decision_taken,
     asks_sum,
@@ -49,6 +50,7 @@ from qa.questions import (
     gives_no_reason,
     is_comparison,
     is_point,
+    lacks_party,
     lacks_person,
     lacks_quantity,
     lacks_time,
@@ -344,6 +346,11 @@ _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)
 _DECISION_PART = re.compile(r"beslut(?!sgång|sunderlag|et skickas|et expedieras|et sänds)", re.IGNORECASE)
 
 
+# the parts of a voice's text that relay the matter, and what others said of it, before judging it
+_RELAYING_PART = re.compile(r"(?:\d+\.\s*)?(?:ärendet|ärendets bakgrund|bakgrund(?:en)?|beredning|ärendets beredning|"
+                            r"ärendebeskrivning|beskrivning av ärendet)", re.IGNORECASE)
+
+
 # the line recording a reservation: "… reserverar sig mot beslutet …", "Vi reserverar oss …"
 _RESERVES = re.compile(r"\breserver\w* (?:sig|oss)\b", re.IGNORECASE)
 
@@ -539,6 +546,14 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # how someone voted is recorded by the body (its vote list), not in the voter's own words
     voices_count = bool(speakers) and not voted
     match = np.array([1.0 if voices_count and speaker_matches(asked, c.hit.passage.actor) else 0.0 for c in cands])
+    # a voice's view is its judgement, not the part of its text that relays the matter ("Ärendet", "Beredning"):
+    # "Vad tycker borgarrådet om vattenskyddsfonden?" is answered from her "Mina synpunkter" — where the voice has
+    # such a part of its own; a remiss summed up under "Ärendet" is the sender's words
+    view = bool(speakers) and wants_view(rewritten)
+    relaying = [view and bool(_RELAYING_PART.fullmatch((c.hit.passage.section or "").split(" – ")[-1])) for c in cands]
+    judging = {c.hit.passage.actor for c, r in zip(cands, relaying, strict=True) if not r}
+    relayed = np.array([1.0 if r and c.hit.passage.actor in judging else 0.0
+                        for c, r in zip(cands, relaying, strict=True)])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
@@ -550,7 +565,7 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
              for c, h in zip(cands, headers, strict=True)]
     typed = np.maximum(np.maximum(answer_type(rewritten, texts), decided), [1.0 if cell else 0.0 for cell in cells])
     scores = (w["dense"] * dn + w["coverage"] * cover + w["passage"] * prior + w["speaker"] * match
-              + w["answer_type"] * typed)
+              + w["answer_type"] * (typed - relayed))
     for c, s in zip(cands, scores, strict=True):
         c.score = float(s)
     order = np.argsort(-scores, kind="stable")
@@ -632,14 +647,23 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
         unasked = set(analyzer.terms(f"{SUM_WORDS} {where}"))
         subject = {t for t, w in weights.items() if w > 0 and t not in unasked}
         if subject:  # a sentence going on from the one before names its thing there: "… avgiftsfri lunch i
-            # gymnasieskolan … Merkostnaden beräknas därmed till 131 mnkr per år."
-            quantity = [j for j in quantity if subject & set(analyzer.terms(
-                f"{_sentence_before(cands[j])} {cands[j].text}" if refers_back(cands[j].text) else cands[j].text))]
+            # gymnasieskolan … Merkostnaden beräknas därmed till 131 mnkr per år."; inside a compound too ("vatten"
+            # of "vattenskyddsfond"), but not by an amount the question gives ("How much of the 12 million …?").
+            # The best sentences that name it are judged, however many others score above them
+            # ("Investeringen beräknas till cirka 850 miljoner kronor" after the pipeline it goes on from)
+            subject = {t.lstrip("^$") for t in subject if not t[-1:].isdigit()} - {t.lstrip("^$") for t in unasked}
+            quantity = [int(j) for j in relevant if subject & {t.lstrip("^$") for t in analyzer.terms(
+                f"{_sentence_before(cands[int(j)])} {cands[int(j)].text}" if refers_back(cands[int(j)].text)
+                else cands[int(j)].text)}][:QUANTITY_SENTENCES]
     if lacks_quantity(rewritten, [texts[j] for j in quantity], lang) and not any(cells[j] for j in quantity):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)
     # a date in a sentence that shares none of the question's words dates something else ("Remisstid den …")
-    if lacks_time(rewritten, [cands[int(j)].text for j in order[:TIME_SENTENCES] if cover[int(j)] > 0]):
+    # when a thing was adopted, among every sentence that says so ("… antagande till första kvartalet 2020" for an
+    # English question whose words it does not share)
+    adoption = asks_adoption(rewritten)
+    timed = order if adoption else order[:TIME_SENTENCES]
+    if lacks_time(rewritten, [cands[int(j)].text for j in timed if cover[int(j)] > 0 or adoption]):
         reason = "De anger ingen sådan tidpunkt." if lang == "sv" else "They give no such date or time."
         return refuse(reason, evidence)
     # "Vad beslutade kommunfullmäktige till slut …?" of a paper that proposes a decision: the later outcome is not in it
@@ -650,6 +674,11 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     if lacks_person(rewritten, [cands[int(j)].text for j in order[:QUANTITY_SENTENCES]],
                     tuple(cands[int(j)].hit.passage.actor for j in order[:QUANTITY_SENTENCES])):
         reason = "De nämner ingen person i den rollen." if lang == "sv" else "They name no one in that role."
+        return refuse(reason, evidence)
+    if lacks_party(rewritten, [t for i in rows for t in (qa.index.passages[int(i)].text,
+                                                         qa.index.passages[int(i)].actor or "")]):
+        reason = "De anger inte vilket parti personen tillhör." if lang == "sv" else \
+            "They do not say which party that person belongs to."
         return refuse(reason, evidence)
 
     chosen = [best]

@@ -83,6 +83,10 @@ GLOSSARY: dict[str, str] = {
     "role": "roll",
     "cost": "kostnad kostar",
     "costs": "kostnad kostar",
+    # a charge the public pays: "avgift" ("the proposed water protection levy": "avgift på 0,40 kronor")
+    **{w: "avgift avgiften avgifter" for w in ("fee", "fees", "levy", "levies")},
+    "fund": "fond fonden",
+    "earlier": "tidigare",
     "decision": "beslut",
     "deadline": "remisstid",
     "response time": "remisstid",
@@ -96,6 +100,9 @@ GLOSSARY: dict[str, str] = {
     **{w: "avgiftsfri avgiftsfria kostnadsfri kostnadsfria" for w in ("free of charge", "free lunch", "free lunches",
                                                                       "free meals", "free school meals")},
     "elderly care": "äldreomsorg",
+    "drinking water": "dricksvatten",
+    "water supply": "vattenförsörjning",
+    "water": "vatten",
     # the subjects of the genre's papers
     "refugees": "flyktingar flyktingmottagande asyl",
     "refugee": "flyktingar flyktingmottagande asyl",
@@ -141,6 +148,7 @@ GLOSSARY: dict[str, str] = {
     "collaboration": "samverkan samarbete",
     "county council": "landstinget",
     "county administrative board": "länsstyrelsen",
+    "county board": "länsstyrelsen",
     "criticism": "kritik",
     "doubt": "tveksam tveksamt",
     "doubts": "tveksam tveksamt",
@@ -293,6 +301,8 @@ SWEDISH_SYNONYMS: dict[str, str] = {
     # those who answered a remiss are whom the matter "har remitterats till": "Vilka remissinstanser har yttrat sig?"
     **{w: "remitterats" for w in ("remissinstanser", "remissinstanserna", "remissinstansen",
                                              "remissinstans")},
+    # and those given the chance to answer: "Vilka nämnder fick yttra sig över planen?"
+    **{f"{verb} yttra sig": "remitterats" for verb in ("fick", "får", "fått", "ombads", "ombeds", "ombetts")},
     # the verb of a reservation: "Vilka reserverade sig?"
     "reserverade": "reservation",
     "reserverat": "reservation",

@@ -47,7 +47,7 @@ _ASKS_COUNT = re.compile(r"\b(hur många|hur mycket|antal|how many|how much)\b",
 _ASKS_MONEY = re.compile(
     r"\b((?:vilken|vilket|vilka|what|which) (?:\w+ )?(?:budget|avgift|medlemsavgift|kostnad|belopp|summa|pris|fee|"
     r"cost|price|sum)\b|vad kostar|vad kostade|vad (?:kommer|ska|skulle|beräknas) .* kosta|"
-    r"what (?:does|will|would) .* cost|"
+    r"what (?:does|did|will|would) (?:[\w'’-]+ ){1,6}cost\b|"
     r"(?:hur mycket|hur stora?|hur stort|hur höga?|vilket belopp|how much|"
     r"how large|how big|how high)\b.*\b(?:kost|betal|pengar|kronor|avgift|budget|belopp|summa|bidrag|cost|pay|"
     r"money|fee|budget)\w*)", re.IGNORECASE)
@@ -70,6 +70,15 @@ _SHARE = re.compile(r"\d\s*(?:procent|%|per ?cent)|\b(?:hälften|halva|tredjedel
 # "När …?" / "Var och när …?" / "When …?" / "vilket datum" asks for a point in time; "när det gäller …" does not
 _ASKS_TIME = re.compile(r"^\s*(?:\w+ (?:och|and) )?(?:när|when)\b|"
                         r"\b(?:vilket datum|vilken dag|what date|which date|what day)\b", re.IGNORECASE)
+# when a thing was adopted: "När antogs planen?", "… adopt the final plan?"; its date stands beside the act
+# ("Kommunfullmäktige antog planen den …"), not beside the remiss of a proposal
+_ASKS_ADOPTED = re.compile(r"\b(?:antog\w*|antag(?:en|et|na|it|its|ande\w*)?|antas|fastställ\w*|adopt\w*)\b",
+                           re.IGNORECASE)
+_SAYS_ADOPTED = re.compile(r"\b(?:anta|antas|antogs?|antag(?:en|et|na|it|its|ande\w*)?|fastställ\w*|godkän\w*)\b",
+                           re.IGNORECASE)
+# a year asked for: "Vilket årtal ville S …?", "By what year …?"; answered by a year ("till år 2030")
+_ASKS_YEAR = re.compile(r"\b(?:vilket år(?:tal)?|vilka år|(?:what|which) year)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d:/.–-])\b(?:19|20)\d\d\b(?![:/–-]\d)")
 _TIME = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:19|20)\d\d|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|vår\w*|"
                    r"höst\w*|sommar\w*|vinter\w*|mandatperiod\w*|årsskift\w*|kvartal\w*|halvår\w*|idag|i dag|"
                    r"vecka\w*|månad\w*|omedelbart|genast)\b", re.IGNORECASE)
@@ -87,14 +96,17 @@ BODY_WORD = re.compile(r"\w*(?:förbund|kontor|nämnd|län|stad|kommun|region|la
                        r"myndighet|verk|institut|universitet|fullmäktige|parti|kansli|råd)\w*$", re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s+(?:[A-ZÅÄÖ][a-zåäöéü]+\s+)?"
                      r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\b|\b[A-ZÅÄÖ]{2,}\s+[A-ZÅÄÖ]{3,}\b")
-_MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|miljon\w*|miljard\w*|euro|procent|%)"
-                    r"|\b\w*kronor\b", re.IGNORECASE)
+# "850 miljoner kronor", "2,4 miljoner för ordningsvakter"; not "1,4 miljoner invånare", a count
+_MONEY = re.compile(r"\d[\d  ]*(?:[.,]\d+)?\s*(?:kr\b|kronor|mnkr|mkr|tkr|euro|procent|%|(?:miljon|miljard)\w*"
+                    r"(?=\s*(?:[.,;:)]|$|\s(?:kronor|kr|euro|för|till|i|per|och|under|av|på|om|från|mer|mindre|"
+                    r"årligen|år|varav|respektive|extra)\b)))|\b\w*kronor\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\b\d[\d  ]*(?:[.,]\d+)?\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo\w*|"
                      r"trettio\w*|hundra\w*|tusen\w*|miljon\w*|miljard\w*|hälften|dubbelt)\b", re.IGNORECASE)
 # a count may be a judgement, not a figure: "dessa frågor bör vara i begränsat antal" — of what is counted only
 # ("ett fåtal … frågor" tells nothing of how many employees)
 _VAGUE_COUNT = re.compile(r"\b(?:(?:begränsat|stort|större|mindre|litet|ringa) antal|fåtal|flertal|handfull)\b",
                           re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # not an amount: years, periods, dates, document numbers ("2014", "2015-2018", "PM 2014:134", "4.5")
 _NOT_AMOUNT = re.compile(r"\d+(?:[:./–-]\d+)+|\b(?:19|20)\d\d\b")
 
@@ -152,10 +164,11 @@ _REASON_OF_PREVIOUS = re.compile(r"^\s*(?:bakgrunden|skälet|skälen|anledningen
 # one says what matters or what for ("Det är viktigt att … för att ge mesta möjliga mervärde …"): why it holds the view
 _JUSTIFIES = re.compile(r"^\s*det är (?:viktigt|nödvändigt|angeläget|avgörande|centralt|väsentligt|"
                         r"önskvärt|rimligt|naturligt)\b", re.IGNORECASE)
-# a sentence relaying what the paper under review says ("Rapporten lägger stor vikt på att …") is read with the next
-# one when that one judges it ("Givet KSL:s karaktär … är det svårt att se ett sådant behov."): the voice's own view
+# a sentence relaying what the paper under review says ("Rapporten lägger stor vikt på att …", "Länsstyrelsen föreslår
+# en länsgemensam vattenskyddsfond …") is read with the next one when that one judges it ("Givet KSL:s karaktär … är
+# det svårt att se ett sådant behov."): the voice's own view
 _RELAYS = re.compile(r"^\s*(?:i )?(?:rapporten|remissen|utredningen|förslaget|promemorian|betänkandet|"
-                     r"remisställaren)\b", re.IGNORECASE)
+                     r"remisställaren|länsstyrelsen|regeringen|departementet)\b", re.IGNORECASE)
 # what follows is the content: "… beslutar följande.", "… med följande uppdrag:", "Vi föreslår följande" (and the
 # att-satser)
 _ANNOUNCES = re.compile(r"\b(följande|nedanstående)(?:\s+\w+)?\s*[.:]?\s*$|:\s*$|"
@@ -167,6 +180,10 @@ LISTED_POINTS = 6  # at most this many points of a list are quoted with the sent
 # skatt. Medlen bör i stället tas från …"
 _NEGATED = re.compile(r"\b(?:inte|ej|icke|aldrig)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(?:i stället|istället)\b", re.IGNORECASE)
+# what a voice misses (in its own words, not a finding: "Motionen saknar finansiering."), and the next sentence saying
+# what it wants done: "Vi saknar ett avsnitt om skydd mot sabotage … Säkerhetsskyddet bör ges en egen åtgärd."
+_MISSES = re.compile(r"^\s*(?:vi|jag)\s+(?:\w+\s+)?(?:saknar|saknade)\b", re.IGNORECASE)
+_REMEDY = re.compile(r"\b(?:bör|måste|behöver)\b", re.IGNORECASE)
 # a voice's own judgement, opening its sentence: "Stadsledningskontoret bedömer att …", "Vi anser därför att …"
 _JUDGEMENT = re.compile(r"^\s*(?:[\w-]+\s+){1,3}?(?:anser|bedömer|menar|konstaterar|föreslår)\s+(?:\w+\s+)?att\b",
                         re.IGNORECASE)
@@ -247,8 +264,14 @@ def lead_fact(question: str, quote: str, lang: str) -> str | None:
             if code:
                 p = code.group(1)
                 return f"{m.group()}: {p} ({PARTIES[p]})" if p in PARTIES else f"{m.group()}: {p}"
-    if asks_sum(question) and (m := _MONEY.search(quote)):  # "131 mnkr", not the count of schools before it
-        return m.group().strip()
+    if _ASKS_YEAR.search(question) and (years := list(_YEAR.finditer(quote))):
+        return _nearest_asked(question, quote, years).group()
+    if asks_sum(question):  # "131 mnkr", not the count of schools before it, nor "1,4 miljoner invånare"
+        # a rate asked ("… each year") is a sum of that rate, not a price per another unit ("0,40 kronor per
+        # kubikmeter"): another quote may hold it
+        rate = _rate(question, lang)
+        m = _MONEY.search(quote)
+        return m.group().strip() if m and (rate is None or rate.search(quote)) else None
     if _ASKS_COUNT.search(question) and (span := _amount(quote, _counted(question))):
         return quote[span[0]:span[1]]
     return None
@@ -258,6 +281,9 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
     """1 for sentences holding the kind of fact asked for (a date for "när", the signature line for "vem
     undertecknade", a party code for "vilket parti", a reason for "varför", words of objection for "vilken
     kritik" …), else 0."""
+    if _ASKS_ADOPTED.search(question) and (_ASKS_TIME.search(question) or _ASKS_YEAR.search(question)):
+        # when a thing was or will be adopted: a time beside the act ("… och antagande till första kvartalet 2020")
+        return np.array([1.0 if _SAYS_ADOPTED.search(t) and _TIME.search(t) else 0.0 for t in texts])
     if _ASKS_WHY.search(question):  # a sentence that gives or draws on a reason
         return np.array([1.0 if _REFERS_BACK.search(t) or _GIVES_REASON.search(t) else 0.0 for t in texts])
     if _ASKS_DNR.search(question):
@@ -268,6 +294,8 @@ def answer_type(question: str, texts: list[str]) -> np.ndarray:
         pattern = _SIGNATURE_LINE
     elif _ASKS_DATE.search(question):
         pattern = _DATE
+    elif _ASKS_YEAR.search(question):
+        pattern = _YEAR
     elif _ASKS_PARTY.search(question):
         pattern = re.compile(r"\((?:båda |alla |samtliga )?[A-ZÅÄÖ]{1,2}\)")
     elif _ASKS_MONEY.search(question):  # a sum: "Vad kostar skolskjutsen per år?"
@@ -303,7 +331,9 @@ def asks_sum(question: str) -> bool:
 
 # the words that ask for a sum, or per what ("per år", "varje månad"), not what it is the sum of
 SUM_WORDS = ("kosta kostar kostade kostnad kostnaden kostnader belopp mycket pengar kronor budget avgift pris summa "
-             "per varje årligen")
+             "per varje årligen beräknas beräknad beräknat beräknade uppskattas uppskattad uppskattar uppskattade "
+             # who proposed it says whose, not what: "the proposed levy" (föreslagna) is the levy
+             "föreslog föreslår föreslagna föreslagen föreslaget föreslås")
 
 
 def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -> bool:
@@ -314,8 +344,10 @@ def lacks_quantity(question: str, best_sentences: list[str], lang: str = "sv") -
     best = [t for t in best_sentences if rate is None or rate.search(t)]
     if _ASKS_SHARE.search(question):
         return not any(_SHARE.search(t) for t in best)
-    if asks_sum(question):
-        return not any(_MONEY.search(t) for t in best)
+    if asks_sum(question):  # a sum the question names itself ("How much of the 12 million …?") is no answer
+        given = set(_NUMBER.findall(question))
+        return not any(not given or (n := _NUMBER.match(m.group())) and n.group() not in given
+                       for t in best for m in _MONEY.finditer(t))
     if _ASKS_HOW_MANY.search(question):
         noun = _counted(question)
         stem = _stem(noun) if noun else None
@@ -353,13 +385,24 @@ def _rate(question: str, lang: str) -> re.Pattern[str] | None:
     return None
 
 
+def asks_adoption(question: str) -> bool:
+    """"När antogs planen?", "When is the plan expected to be adopted?": its time stands beside the act."""
+    return bool(_ASKS_ADOPTED.search(question))
+
+
 def lacks_time(question: str, best_sentences: list[str]) -> bool:
     """A "när" question ("When did KSL's new organisation take effect?") whose best sentences name no date, year,
     month or period: they may speak of the thing, not of when. The caller passes the sentences that share a word
     with the question; a question for the signature is exempt, since the signature line ("Stockholm den 23 oktober
-    2014") names none of its words."""
+    2014") names none of its words. A year asked for ("Vilket årtal …?") needs a year; when a thing was adopted
+    ("När antogs planen?"), a time in a sentence saying it was ("antogs den …", "innan den kan fastställas" has
+    none)."""
     if _ASKS_SIGNED.search(question):
         return False
+    if _ASKS_ADOPTED.search(question):
+        best_sentences = [t for t in best_sentences if _SAYS_ADOPTED.search(t)]
+    if _ASKS_YEAR.search(question):
+        return not any(_YEAR.search(t) for t in best_sentences)
     return bool(_ASKS_TIME.search(question)) and not any(_TIME.search(t) for t in best_sentences)
 
 
@@ -380,9 +423,26 @@ def lacks_person(question: str, best_sentences: list[str], speakers: tuple[str, 
     return not any(holds(t) for t in [*best_sentences, *speakers])
 
 
+_PARTY_CODE = r"[^().\n]{0,200}?\((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{1,3}\)"
+
+
+def lacks_party(question: str, texts: list[str]) -> bool:
+    """A question for the party of a person it names ("Vilket parti tillhör borgarrådet Cecilia Hamrén Öst?") whose
+    documents (``texts``: their passages and speakers) never write a party code after the person's name: the
+    genre gives a member's party in brackets ("borgarrådet Lotta Edholm (FP)"), and a föredragande's is often not
+    given at all."""
+    if not _ASKS_PARTY.search(question):
+        return False
+    surnames = {p.group().split()[-1] for p in _PERSON.finditer(question)
+                if not any(BODY_WORD.match(w) for w in p.group().split())}
+    return bool(surnames) and not any(re.search(rf"\b{re.escape(name)}\b{_PARTY_CODE}", t)
+                                      for name in surnames for t in texts)
+
+
 # a sum named by its kind alone, of the thing the sentence before names: "Kostnaden beräknas till 650 000 kronor."
 _SUM_OF_BEFORE = re.compile(r"^\s*(?:den |det |de )?(?:\w+ )?(?:\w*kostnad(?:en|erna)|beloppet|summan|avgiften|"
-                            r"priset|utgiften|utgifterna)\b", re.IGNORECASE)
+                            r"priset|utgiften|utgifterna|investeringen|investeringarna|intäkten|intäkterna)\b",
+                            re.IGNORECASE)
 
 
 def refers_back(sentence: str) -> bool:
@@ -421,7 +481,11 @@ def wants_reason(question: str) -> bool:
 # what a named voice says about a subject: "Vad tycker Lotta Edholm om gymnasieregionen?", "Does the reservation
 # say anything about the structural funds?" (not "Vad kan hända om …", where "om" is "if")
 _ABOUT = re.compile(r"\b(?:tycker|tyckte|anser|ansåg|säger|sade|sa|skriver|skrev|menar|think|thinks|say|says|said|"
-                    r"write|writes|wrote|mention|mentions)\b(?:\s+\S+){0,6}?\s+(?:om|about)\s+(?P<topic>.+?)[?.!\s]*$",
+                    r"write|writes|wrote|mention|mentions)\b(?:\s+\S+){0,6}?\s+(?:om|about)\s+(?P<topic>.+?)[?.!\s]*$|"
+                    # "What does V think of the fund?", "… view on …", "Hur ställer sig S till …?", "syn på"
+                    r"\b(?:think|thinks|thought)\s+of\s+(?P<of>.+?)[?.!\s]*$|"
+                    r"\b(?:view|views|position|stance|opinion|syn|inställning|hållning)\s+(?:on|of|to|till|på)\s+"
+                    r"(?P<on>.+?)[?.!\s]*$|\bställ(?:er|de) sig\s+(?:\S+\s+){0,3}?till\s+(?P<to>.+?)[?.!\s]*$",
                     re.IGNORECASE)
 
 
@@ -447,7 +511,7 @@ def topic_asked(question: str) -> str | None:
     """The subject a voice is asked about: "Vad säger borgarrådet om Stockholmsregionens Europaförening?" ->
     "Stockholmsregionens Europaförening"; None when the question has no such slot."""
     m = _ABOUT.search(question)
-    return m.group("topic") if m else None
+    return next((t for t in m.group("topic", "of", "on", "to") if t), None) if m else None
 
 
 # what a question sets aside ("Apart from welfare, what …?", "Vad vill kontoret prioritera förutom välfärden?"): the
@@ -588,10 +652,12 @@ def context_sentence(own: str, before: str | None, after: str | None, reason: bo
     "därför …" or opens with what it says, "Det riskerar …"; or a next sentence that gives reasons, goes on from
     it, "… saknas beslutskraft. Det riskerar att hämma tillväxten.", or justifies it, "… välkomnar att KSL ser över
     … Det är viktigt att …") when ``reason`` is wanted; the example after a claim when ``example`` is; what a voice
-    wants instead of what it rejects ("… inte … genom höjd skatt. Medlen bör i stället …"); the voice's judgement
+    wants instead of what it rejects ("… inte … genom höjd skatt. Medlen bör i stället …") or misses ("Vi saknar
+    ett avsnitt om … Säkerhetsskyddet bör ges en egen åtgärd."); the voice's judgement
     after a finding ("… saknar finansiering. Stadsledningskontoret bedömer att …") when its ``view`` is asked."""
     if after is not None and (_ANNOUNCES.search(own) or _ELABORATES.match(after) or _ITEM_TITLE.fullmatch(own)
                               or _NEGATED.search(own) and _INSTEAD.search(after)
+                              or _MISSES.search(own) and _REMEDY.search(after) and not _MISSES.search(after)
                               or view and _JUDGEMENT.match(after) and not _JUDGEMENT.match(own)):
         return "after"
     if after is not None and _RELAYS.match(own) and not _RELAYS.match(after) and \

@@ -45,7 +45,8 @@ _OFFICIAL_ROLE = re.compile(r"\b([a-zåäö]*chef|kommundirektör|stadsdirektör
 _AUDITORS_ASKED = re.compile(r"\b(?:revisorerna|revisorernas|kommunens revisorer|the auditors|auditors')(?![\w-])",
                              re.IGNORECASE)
 _MOVER = re.compile(r"\b(motionär\w*|motionsställar\w*|the motion's authors?|mover)\b", re.IGNORECASE)
-_INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?)\b", re.IGNORECASE)
+_INSTITUTION = re.compile(r"\b([a-zåäö]{3,}(?:kontoret|förvaltningen|nämnden|beredningen)s?|länsstyrelsens?)\b",
+                          re.IGNORECASE)
 # "kontoret" alone, as users call the one office that speaks in a paper ("Vad tycker kontoret …?"), or its staff:
 # a tjänsteutlåtande is the officials' ("Vad tycker tjänstemännen …?", "What do the civil servants think?")
 _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förvaltningens|the office|the office's|"
@@ -55,6 +56,8 @@ _BARE_OFFICE = re.compile(r"(?<![\w-])(?:kontoret|kontorets|förvaltningen|förv
 # (Swedish puts the verb first in a question; in English a name after "want" is its object: "want KSL to …")
 _SAYS_SV = (r"föreslår|föreslog|vill|ville|anser|ansåg|tycker|tyckte|menar|planerar|räknar|beskriver|beskrev|"
             r"skriver|skrev|säger")
+# how a party stands on something, the party after the verb: "Hur ställer sig S till …?", "Hur ser V på …?"
+_STANDS = r"ställer sig|ställde sig|ser|såg|står|stod|does|did|would"
 _SAYS = _SAYS_SV + r"|propos\w*|wants?|thinks?|suggest\w*|plans?|describes?|writes?|says?"
 # a ministry's remiss is its department's words: "Vad föreslår departementet …?", "What does the ministry propose?"
 _REMISS = re.compile(rf"\b(enligt (?:remissen|departementet)|(?:remissen|departementet) (?:{_SAYS})|"
@@ -99,11 +102,11 @@ def mentioned_speakers(question: str, actors: Iterable[str] = (), near: Iterable
         hit = hit or bool(re.search(rf"(?:^|[\s(/]){code}{_CODE_END}", q))
         if code in ("S", "V", "C", "M", "L") and not any(re.search(rf"\b{re.escape(a)}", low) for a in aliases):
             # a lone letter is a party in brackets, as "M-partiet", listed with another party ("M och FP:s") or
-            # after what it says ("Vad tycker M?")
+            # after what it says or how it stands ("Vad tycker M?", "Hur ställer sig S till …?", "What does S think …?")
             hit = bool(re.search(rf"\({code}\)|\b{code}-?partiet\b|\bpartiet {code}\b", q)
                        or re.search(rf"(?<![\w-]){code}{_AND}{_CODES}{_CODE_END}", q)
                        or re.search(rf"(?:^|[\s(/]){_CODES}{_AND}{code}{_CODE_END}", q)
-                       or re.search(rf"\b(?:{_SAYS_SV}) {code}(?:[\s),.?]|$)", q))
+                       or re.search(rf"\b(?:{_SAYS_SV}|{_STANDS}) {code}(?:[\s),.?]|$)", q))
         if hit and not any(s.label.endswith(f"({_RENAMED.get(code)})") for s in found):
             patterns = (f"({code})", PARTIES[code].lower())
             if code in _RENAMED:  # either name finds the party's passages, from before or after 2015
@@ -123,7 +126,8 @@ def mentioned_speakers(question: str, actors: Iterable[str] = (), near: Iterable
     named_in = in_swedish_terms(q) if detect_language(q) == "en" else q
     for m in _INSTITUTION.finditer(named_in):
         name = m.group(1).lower()
-        name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens")) else name
+        name = name[:-1] if name.endswith(("kontorets", "förvaltningens", "nämndens", "beredningens",
+                                           "länsstyrelsens")) else name
         if name not in {s.label for s in found}:
             found.append(Speaker(name, (name,), body=True))
     actors = list(actors)
@@ -193,8 +197,13 @@ def _named_voices(question: str, actors: Iterable[str], named: list[Speaker]) ->
 # (enligt föredragande borgarrådet …)"
 _ANSWERING = re.compile(rf"^(?P<name>[^,]+?)(?:{re.escape(ANSWERED)}|{re.escape(REPORTED_BY)}.*\))$")
 # words of such names that name no one in particular
-_GENERIC_NAME_WORDS = frozenset(("kommunstyrelsens", "kommunala", "kommunens", "stadens", "stockholms", "läns", "län",
-                                 "region", "kommun", "stad", "stadsdelsnämnd", "stadsdelsförvaltning"))
+_GENERIC_NAME_WORDS = frozenset(("kommunstyrelsens", "kommunala", "kommunens", "stadens", "stockholm", "stockholms",
+                                 "läns", "län", "region", "kommun", "stad", "stadsdelsnämnd", "stadsdelsförvaltning"))
+
+
+# a word of a name in a question inflected ("pensionärsrådets", "avfallet"), not a compound it opens ("vatten" is no
+# name of "vattenförsörjningsplanen") unless that is a name too ("Farstaängen", a home in Farsta)
+_INFLECTION = 4
 
 
 def _named_respondents(question: str, actors: Iterable[str], named: list[Speaker]) -> list[Speaker]:
@@ -205,12 +214,13 @@ def _named_respondents(question: str, actors: Iterable[str], named: list[Speaker
     names = {m.group("name").strip() for a in actors if (m := _ANSWERING.match(a))}
     names = {n for n in names if not any(_holds(n, p) for s in named for p in s.patterns)}
     keys = {n: {w for w in re.findall(r"[^\W\d_]{4,}", n.lower()) if w not in _GENERIC_NAME_WORDS} for n in names}
-    words = re.findall(r"[^\W\d_]+", question.lower())
+    words = re.findall(r"[^\W\d_]+", question)
     out = []
     for n, own in keys.items():
         distinctive = {k for k in own if not any(k in other for m, other in keys.items() if m != n)}
         abbreviations = re.findall(r"\(([A-ZÅÄÖ]{2,6})\)", n)  # "KPR" for "Kommunstyrelsens pensionärsråd (KPR)"
-        if any(w.startswith(k) for k in distinctive for w in words) or \
+        if any(w.lower().startswith(k) and (len(w) - len(k) <= _INFLECTION or w[:1].isupper())
+               for k in distinctive for w in words) or \
                 any(re.search(rf"(?<![\w-]){a}(?![\w-])", question) for a in abbreviations):
             out.append(Speaker(n, (n.lower(),), body=True))
     return out

@@ -88,6 +88,15 @@ def test_thin_evidence_abstains_only_with_a_word_the_documents_never_use():
     lex = BM25Index.build(["En ytterligare prioritering behöver göras.", "Stockholm vill förhandla själv."])
     assert absent_words("Behöver frågorna prioriteras?", lex) == []
     assert absent_words("Vem sköter förhandlingarna?", lex) == []
+    # nor a weak verb's past and its present ("fastställdes", "fastställs")
+    lex = BM25Index.build(["Planen behöver bli tydligare innan den fastställs."])
+    assert absent_words("När fastställdes planen?", lex) == []
+    # a compound users shorten is the paper's longer one ("vattenplanen": the vattenförsörjningsplan); a word with
+    # only one of its parts there is absent
+    lex = BM25Index.build(["Länsstyrelsen remitterade sitt förslag till regional vattenförsörjningsplan.",
+                           "Kostnaderna för åtgärderna beräknas till 1,2 miljarder kronor."])
+    assert absent_words("Vilka fick yttra sig över vattenplanen?", lex) == []
+    assert absent_words("Vad kostar vattenledningen?", lex) == ["vattenledningen"]
 
 
 def test_names_are_capitalised_words_not_compounds_with_an_abbreviation():
@@ -208,6 +217,20 @@ def test_a_relayed_claim_reads_on_into_its_judgement_and_a_reason_back_to_its_cl
     reason = "Bakgrunden är att allt fler KSL-projekt leder fram till konkreta åtaganden för kommunerna."
     claim = "Därutöver föreslås en förstärkt medlemsrepresentation."
     assert context_sentence(reason, claim, None, reason=False, example=False) == "before"
+    # a remiss sender's proposal relayed reads on into the voice's judgement of it
+    proposed = "Länsstyrelsen föreslår en länsgemensam vattenskyddsfond med en avgift per kubikmeter."
+    assert context_sentence(proposed, None, "Tyvärr saknas en rättslig analys av avgiften.", reason=False,
+                            example=False) == "after"
+
+
+def test_what_a_voice_misses_reads_on_into_what_it_wants_done():
+    from qa.questions import context_sentence
+
+    misses = "Vi saknar också ett tydligt avsnitt om skydd mot sabotage på vattenverk och ledningsnät."
+    assert context_sentence(misses, None, "Säkerhetsskyddet bör ges en egen åtgärd i planen.", reason=False,
+                            example=False) == "after"
+    assert context_sentence(misses, None, "Planen saknar även en karta.", reason=False, example=False) is None
+    assert context_sentence("Vi stöder planen.", None, "Den bör antas snart.", reason=False, example=False) is None
 
 
 def test_a_share_is_answered_by_a_percentage_or_a_fraction():
@@ -624,3 +647,54 @@ def test_a_sum_leads_with_its_amount_and_a_sentence_going_on_from_the_one_before
 def test_school_meal_words_in_english_meet_their_swedish() -> None:
     expanded = expand_query("How much will free lunch in upper secondary school cost according to the office?")
     assert "gymnasieskolan" in expanded and "avgiftsfri" in expanded
+
+
+def test_a_sum_is_money_not_a_count_of_millions() -> None:
+    """"1,4 miljoner invånare" counts people; "850 miljoner kronor" and "2,4 miljoner för ordningsvakter" are sums;
+    a sum asked per year is one per year, not a price per cubic metre."""
+    from qa.questions import lead_fact, refers_back
+
+    assert lead_fact("Hur mycket kostar ledningen?", "Verket försörjer 1,4 miljoner invånare.", "sv") is None
+    assert lead_fact("Hur mycket kostar ledningen?", "Investeringen beräknas till 850 miljoner kronor.", "sv") == \
+        "850 miljoner"
+    assert lead_fact("Vad kostar ordningsvakterna?", "Vi vill avsätta 2,4 miljoner för ordningsvakter.", "sv") == \
+        "2,4 miljoner"
+    assert lead_fact("How much would the fee bring in each year?", "En avgift på 0,40 kronor per kubikmeter.",
+                     "en") is None
+    assert refers_back("Investeringen beräknas till cirka 850 miljoner kronor.")
+    # the sum a question names itself is no answer to how much of it someone got
+    from qa.questions import lacks_quantity
+    q = "How much of the 12 million kronor for meal development did Bromma end up receiving?"
+    assert lacks_quantity(q, ["Majoritetens förslag om 12 miljoner kronor som stadsdelsnämnderna ska söka."])
+    assert not lacks_quantity(q, ["Bromma fick 3 miljoner kronor av potten."])
+    # what a voice thinks of who should pay costs asks no sum
+    from qa.questions import asks_sum
+    assert asks_sum("What will the new kitchen cost?")
+    assert not asks_sum("What does the district administration think about making the districts pay the running "
+                        "costs of new surveillance cameras?")
+
+
+def test_a_party_letter_after_how_it_stands_and_a_name_inside_a_compound() -> None:
+    """"Hur ställer sig S till …?" and "What does S think …?" ask the party; "vattenförsörjningsplanen" does not name
+    the remissinstans "Stockholm Vatten och Avfall AB", whose "vatten" it only opens with, nor does "Stockholms län"."""
+    from qa.speakers import mentioned_speakers
+
+    for q in ("Hur ställer sig S till fonden?", "What does S think of the fund?", "Hur ser V på planen?"):
+        assert [s.party for s in mentioned_speakers(q)] == [True], q
+    actors = ["Stockholm Vatten och Avfall AB, remissvar i sammanfattning",
+              "Hässelby-Vällingby stadsdelsnämnd, remissvar i sammanfattning"]
+    assert mentioned_speakers("Svarade trafiknämnden på remissen om vattenförsörjningsplanen?", actors)[0].label \
+        == "trafiknämnden"
+    assert not any("Vatten" in s.label for s in mentioned_speakers(
+        "Vad gäller för vattenförsörjningsplanen i Stockholms län?", actors))
+    assert any("Vatten" in s.label for s in mentioned_speakers("Vad tyckte Stockholm Vatten om fonden?", actors))
+
+
+def test_an_english_terms_swedish_word_inside_a_compound_is_used() -> None:
+    """"fund" is "fond" inside "socialfondsprogrammen": not absent; "climate" in a text without "klimat" is."""
+    from qa.abstention import absent_terms
+    from qa.lexical import BM25Index
+
+    lex = BM25Index.build(["De nya regional- och socialfondsprogrammen går in i en genomförandefas."])
+    assert absent_terms("What does the office say about the social fund programmes?", lex) == []
+    assert absent_terms("What does the office say about the climate?", lex) == ["climate"]

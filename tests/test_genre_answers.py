@@ -396,3 +396,76 @@ def test_a_figure_in_a_table_is_answered_from_its_column_under_the_tables_header
         "Hemtjänst | 142 600 | 101 820 | 151 400 | −8 800 | −5 600"]
     ans = answer_question(follow_up, "Hur stor var budgeten för särskilt boende 2025?")
     assert ans.text.startswith("Budget 2025: 231 500")
+
+
+WATER = Path(__file__).resolve().parents[1] / "benchmarks" / "genre" / "vatten" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def water(tmp_path_factory):
+    """A Stockholm utlåtande answering a county board's remiss on a regional water supply plan, as PDF text."""
+    return _indexed(WATER, tmp_path_factory.mktemp("water"))
+
+
+def test_the_foredragandes_view_is_her_judgement_not_the_remiss_she_relays(water):
+    """Asked what the föredragande thinks of the proposed fund, the answer is her own stand in "Mina synpunkter"
+    ("Jag delar inte förslaget …"), with the proposal it answers — not her "Ärendet", which relays the remiss."""
+    ans = answer_question(water, "Vad anser borgarrådet Hamrén Öst om den föreslagna vattenskyddsfonden?")
+    assert "Jag delar inte förslaget i den form det presenteras." in _quotes(ans)
+    assert all(c.hit.passage.actor.startswith("Föredragande borgarrådet") for c in ans.citations)
+    assert all(c.hit.passage.section.startswith("Mina synpunkter") for c in ans.citations)
+
+
+def test_a_body_that_never_speaks_is_answered_where_it_is_named(water):
+    """Trafiknämnden gave no answer; asked about it, the paper's line saying so is quoted — not another
+    remissinstans's answer to the remiss, nor the water company, whose name only shares "vatten" with the plan."""
+    ans = answer_question(water, "Lämnade trafiknämnden något svar på remissen?")
+    assert "Trafiknämnden har avstått från att yttra sig." in ans.citations[0].quote
+
+
+def test_a_party_never_given_is_not_guessed(water):
+    """The paper never gives the föredragande's party; a reservant's it gives in brackets."""
+    ans = answer_question(water, "Vilket parti representerar Cecilia Hamrén Öst?")
+    assert ans.abstained and "vilket parti" in ans.text
+    ans = answer_question(water, "Vilket parti tillhör Hanna Lindfors?")
+    assert not ans.abstained and "(V)" in ans.text
+
+
+def test_a_later_adoption_and_a_year_asked_for(water):
+    """The plan is a proposal on remiss: when it was adopted the paper cannot say (its dates are the remiss's and
+    the answers'); a year asked for is a year ("2030"), where the party's reservation names it."""
+    ans = answer_question(water, "När fastställdes vattenförsörjningsplanen?")
+    assert ans.abstained and "tidpunkt" in ans.text
+    ans = answer_question(water, "Vilket år vill Socialdemokraterna att reservvattenkapaciteten ska nå 50 procent?")
+    assert ans.text.startswith("2030")
+
+
+def test_a_sum_in_a_sentence_going_on_from_the_one_naming_its_thing(water):
+    """"Investeringen beräknas till cirka 850 miljoner kronor …" is the cost of the pipeline the sentence before
+    names; "1,4 miljoner invånare" is a count, no sum."""
+    ans = answer_question(water, "Hur mycket kostar reservvattenledningen från Ulvsjön?")
+    assert ans.text.startswith("850 miljoner")
+
+
+def test_an_english_sum_per_year_from_the_county_board(water):
+    """"the county board" is Länsstyrelsen, "fee" its "avgift": asked what the fee brings in a year, the lead is the
+    sum per year ("68 miljoner"), not the fee per cubic metre nor the water company's estimate of its cost."""
+    ans = answer_question(water, "How much would the county board's water protection fee bring in each year?")
+    assert ans.text.startswith("68 miljoner")
+    assert ans.citations[0].hit.passage.actor.startswith("Länsstyrelsen")
+
+
+def test_a_sum_of_a_thing_no_sentence_prices_is_not_given(water):
+    """The paper names the PFAS at the ridge and a clean-up plan, never its cost; "beräknas" shared with another
+    sum's sentence does not make that sum the clean-up's."""
+    ans = answer_question(water, "Vad beräknas saneringen av PFAS vid Storängsåsen kosta?")
+    assert ans.abstained and "inget sådant antal eller belopp" in ans.text
+
+
+def test_a_partys_stand_on_a_subject_it_never_mentions(water):
+    """V's reservations never speak of the fund: "think of" asks about a subject as "think about" does. A lone "S"
+    after "ställer sig" is the party."""
+    ans = answer_question(water, "What does the Left Party think of the fund?")
+    assert ans.abstained and "mentions fund" in ans.text
+    ans = answer_question(water, "Hur ställer sig S till fonden för vattenskydd?")
+    assert not ans.abstained and ans.citations[0].hit.passage.actor.startswith("Reservation av Socialdemokraterna")
