@@ -3,14 +3,18 @@
 Answerable questions: SweQUAD-MC *train* questions whose gold passage is indexed, plus the answerable questions
 about the case (the dev file and the development sets A, C, E, G and I of benchmarks/questions/). Unanswerable:
 SweQUAD-MC train questions whose gold passage is left out of the index (same authorities' websites, so the topic
-is near but the answer absent), plus the unanswerable questions about the case. The case questions are asked of the case
-document alone, as its users have it; the SweQUAD-MC ones of the case and 120 SweQUAD-MC texts. Every question is
+is near but the answer absent), plus the unanswerable questions about the case; and the questions of the genre's
+development papers (benchmarks/genre/: motion, planning, yttrande, utlatande, sdn, vatten; both kinds). The case
+questions are asked of the case document alone, as its users have it, each paper's of that paper alone; the
+SweQUAD-MC ones of the case and 120 SweQUAD-MC texts. Every question is
 answered with abstention switched off, the evidence recorded, and ``qa.abstention.should_abstain`` is scanned over
 its two thresholds (thin evidence: passage coverage < C and top cosine < D; it abstains when a Swedish question
 also rests on a word the documents never use); the table shows false abstentions against unanswerable questions
 abstained on, for each source, and the chosen pair: the most right decisions (the share of unanswerable questions
 abstained on less the share of answerable ones refused, on each source) with at most --max-false (2%) false
-abstentions on SweQUAD-MC and --max-false-case (5%, the product's target) on the case questions.
+abstentions on SweQUAD-MC and --max-false-case (5%, the product's target) on the case questions. The papers'
+columns are shown beside them; --max-false-genre F also chooses on them (README, "Abstention": with 0.05 it picks
+a pair that the held-out case sets rejected).
 
     python benchmarks/calibrate_abstention.py [--n 120] [--out benchmarks/results/abstention.json]
 """
@@ -39,6 +43,10 @@ SHARED = ROOT.parent / "shared"
 # questions about the case document in users' words: the dev file and the development sets A, C, E, G and I (sets B,
 # D, F, H and J are kept for measuring, never for choosing; see benchmarks/questions/README.md)
 CASE_QUESTIONS = (SHARED / "eval/dev.jsonl", *(ROOT / f"benchmarks/questions/case_{s}.jsonl" for s in "acegi"))
+# the genre's development papers (benchmarks/genre/README.md), each asked of itself alone; the measurement papers
+# are never used for choosing
+GENRE = ROOT / "benchmarks" / "genre"
+GENRE_PAPERS = ("motion", "planning", "yttrande", "utlatande", "sdn", "vatten")
 
 
 def _abstains(row: dict, min_coverage: float, min_top_dense: float) -> bool:
@@ -57,6 +65,9 @@ def main() -> None:
                     help="largest share of answerable SweQUAD-MC questions that may be abstained on")
     ap.add_argument("--max-false-case", type=float, default=0.05,
                     help="largest share of answerable questions about the case that may be abstained on")
+    ap.add_argument("--max-false-genre", type=float, default=None,
+                    help="also choose on the genre's development papers: the largest share of their answerable "
+                         "questions that may be abstained on (default: shown, not chosen on)")
     args = ap.parse_args()
     rng = random.Random(13)
     passages = {p["_id"]: p for p in map(json.loads, (SHARED / "datasets/swequad-mc/derived/passages.jsonl")
@@ -75,6 +86,10 @@ def main() -> None:
     for path in CASE_QUESTIONS:
         for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
             questions.append((row["question"], not row.get("unanswerable"), "case"))
+    for paper in GENRE_PAPERS:
+        for path in sorted((GENRE / paper).glob("questions*.jsonl")):
+            for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+                questions.append((row["question"], not row.get("unanswerable"), f"genre:{paper}"))
 
     work = Path(tempfile.mkdtemp(prefix="qa-calibrate-"))
     try:
@@ -89,8 +104,10 @@ def main() -> None:
             p = passages[pid]
             (mixed / f"{pid}.txt").write_text(f"{p['title']}\n\n{p['text']}\n", encoding="utf-8")
         systems = {}
-        for source, corpus in (("swequad", mixed), ("case", case)):
-            settings = Settings.from_env().with_overrides(corpus_dir=corpus, index_dir=work / f"index-{source}")
+        corpora = [("swequad", mixed), ("case", case)] + [(f"genre:{p}", GENRE / p / "corpus") for p in GENRE_PAPERS]
+        for source, corpus in corpora:
+            settings = Settings.from_env().with_overrides(corpus_dir=corpus,
+                                                          index_dir=work / f"index-{source.replace(':', '-')}")
             index_corpus(settings, log=lambda m: print(m, file=sys.stderr))
             systems[source] = open_qa(settings)
         abstention.MIN_TOP_DENSE, abstention.MIN_PASSAGE_COVERAGE = -1.0, -1.0  # never abstain while measuring
@@ -98,7 +115,7 @@ def main() -> None:
         t0 = time.monotonic()
         for i, (q, ok, source) in enumerate(questions):
             ev = answer_question(systems[source], q).evidence
-            rows.append({"question": q, "answerable": ok, "source": source,
+            rows.append({"question": q, "answerable": ok, "source": "genre" if source.startswith("genre:") else source,
                          **(ev.__dict__ if ev else {"rule": True})})
             if i % 50 == 0:
                 print(f"{i}/{len(questions)} {time.monotonic() - t0:.0f}s", file=sys.stderr)
@@ -120,18 +137,24 @@ def main() -> None:
             grid.append({"min_coverage": c, "min_top_dense": round(d, 2),
                          "false_abstention": share(c, d, "swequad", True), "abstained": share(c, d, "swequad", False),
                          "case_false_abstention": share(c, d, "case", True),
-                         "case_abstained": share(c, d, "case", False)})
+                         "case_abstained": share(c, d, "case", False),
+                         "genre_false_abstention": share(c, d, "genre", True),
+                         "genre_abstained": share(c, d, "genre", False)})
+    genre = args.max_false_genre is not None
     ok = [g for g in grid
-          if g["false_abstention"] <= args.max_false and g["case_false_abstention"] <= args.max_false_case]
+          if g["false_abstention"] <= args.max_false and g["case_false_abstention"] <= args.max_false_case
+          and (not genre or g["genre_false_abstention"] <= args.max_false_genre)]
     # the most right decisions: unanswerable questions abstained on, less answerable ones refused, on each source
     best = max(ok, key=lambda g: (g["abstained"] - g["false_abstention"] + g["case_abstained"]
-                                  - g["case_false_abstention"], -g["false_abstention"]))
-    for source in ("swequad", "case"):
+                                  - g["case_false_abstention"]
+                                  + (g["genre_abstained"] - g["genre_false_abstention"] if genre else 0),
+                                  -g["false_abstention"]))
+    for source in ("swequad", "case", "genre"):
         print(f"{source}: {sum(r['source'] == source and r['answerable'] for r in measured)} answerable, "
               f"{sum(r['source'] == source and not r['answerable'] for r in measured)} unanswerable questions "
               "reach the thresholds")
     print(f"{'min_passage_coverage':>12} {'min_top_dense':>13} {'false abst.':>11} {'unans. abstained':>16} "
-          f"{'case false abst.':>16} {'case unans. abst.':>17}")
+          f"{'case false abst.':>16} {'case unans. abst.':>17} {'genre false abst.':>17} {'genre unans. abst.':>18}")
     frontier = {}
     for g in sorted(grid, key=lambda g: g["false_abstention"]):
         key = round(g["false_abstention"], 2)
@@ -140,7 +163,8 @@ def main() -> None:
     for g in frontier.values():
         mark = "  <- chosen" if g is best else ""
         print(f"{g['min_coverage']:>12.2f} {g['min_top_dense']:>13.2f} {g['false_abstention']:>11.2f} "
-              f"{g['abstained']:>16.2f} {g['case_false_abstention']:>16.2f} {g['case_abstained']:>17.2f}{mark}")
+              f"{g['abstained']:>16.2f} {g['case_false_abstention']:>16.2f} {g['case_abstained']:>17.2f} "
+              f"{g['genre_false_abstention']:>17.2f} {g['genre_abstained']:>18.2f}{mark}")
     print(f"chosen: {best}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"chosen": best, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
