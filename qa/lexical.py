@@ -267,12 +267,13 @@ class BM25Index:
         """A longer word the passages (or ``rows``) use that begins as ``term`` begins and ends as it ends, each
         part of 4+ letters: the paper's "vattenförsörjningsplan" for a question's "vattenplan", which users shorten
         it to. None when there is none."""
-        for i in range(4, len(term) - 3):
-            head, tail = term[:i], term[i:]
-            for t in self._whole_terms:
-                if len(t) > len(term) and t.startswith(head) and t.endswith(tail) and self.df(t, rows):
-                    return t
-        return None
+        splits = [(term[:i], term[i:]) for i in range(4, len(term) - 3)]
+        if not splits:
+            return None
+        return next((t for t in self._whole_terms  # one pass over the vocabulary, its first letters first
+                     if len(t) > len(term) and t.startswith(term[:4])
+                     and any(t.startswith(head) and t.endswith(tail) for head, tail in splits) and self.df(t, rows)),
+                    None)
 
     def inside_compound(self, term: str, rows: np.ndarray | None = None) -> str | None:
         """A longer word the passages (or ``rows``) use with ``term`` (4+ letters) inside it: "socialfondsprogram"
