@@ -431,6 +431,13 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     people = _PERSON.findall(rewritten)
     for person in people:  # and the best passages naming a person asked about (a vote list)
         hits += [h for h in pool if person in h.passage.text and h not in hits][:2]
+    # a body asked about that never speaks in them is spoken of: "Svarade trafiknämnden på remissen?" is answered
+    # where its name stands ("Trafiknämnden har avstått från att yttra sig."), not by another's answer to the remiss
+    # — the body the question is about, named among its first words (not "Vilka organisationer utöver landstinget
+    # och länsstyrelsen …?", which sets it aside)
+    opening = " ".join(rewritten.lower().split()[:4])
+    spoken_of = [sp for sp in asked if sp.body and any(p in opening for p in sp.patterns)
+                 and not any(speaker_matches([sp], h.passage.actor) for h in pool)]
     # how a party voted: its members' rows in a vote list ("Tobias Sandberg | SD | Nej", "Göran Fält KD Ja") …
     voted = asks_vote(rewritten)
     codes = [p[1:-1] for sp in speakers if sp.party for p in sp.patterns if p.startswith("(")] if voted else []
@@ -546,6 +553,9 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # how someone voted is recorded by the body (its vote list), not in the voter's own words
     voices_count = bool(speakers) and not voted
     match = np.array([1.0 if voices_count and speaker_matches(asked, c.hit.passage.actor) else 0.0 for c in cands])
+    if voices_count and spoken_of and not match.any():
+        match = np.array([1.0 if any(p in c.text.lower() for sp in spoken_of for p in sp.patterns) else 0.0
+                          for c in cands])
     # a voice's view is its judgement, not the part of its text that relays the matter ("Ärendet", "Beredning"):
     # "Vad tycker borgarrådet om vattenskyddsfonden?" is answered from her "Mina synpunkter" — where the voice has
     # such a part of its own; a remiss summed up under "Ärendet" is the sender's words

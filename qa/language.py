@@ -316,7 +316,8 @@ _GLOSSARY_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(GLOSSAR
 
 
 _REMISS = re.compile(r"\bremiss", re.IGNORECASE)
-_DEADLINE = re.compile(r"\b(senast|sista|deadline|due|svara\w*|answer\w* by)\b", re.IGNORECASE)
+# by when to answer ("Hur länge har kommunerna på sig att svara?"), not who answered ("Svarade trafiknämnden …?")
+_DEADLINE = re.compile(r"\b(senast|sista|deadline|due|svara|svarar|svaras|answer\w* by)\b", re.IGNORECASE)
 
 
 # words for the paper itself, which a user may call by another genre name than its own ("Vem skrev under

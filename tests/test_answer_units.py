@@ -698,3 +698,10 @@ def test_an_english_terms_swedish_word_inside_a_compound_is_used() -> None:
     lex = BM25Index.build(["De nya regional- och socialfondsprogrammen går in i en genomförandefas."])
     assert absent_terms("What does the office say about the social fund programmes?", lex) == []
     assert absent_terms("What does the office say about the climate?", lex) == ["climate"]
+
+
+def test_who_answered_the_remiss_is_no_deadline() -> None:
+    """"Hur länge har kommunerna på sig att svara på remissen?" asks the remisstid; "Svarade trafiknämnden på
+    remissen?" asks whether it answered, and the paper's "Remisstid den 15 mars 2022" is no answer to that."""
+    assert "remisstid" in expand_query("Hur länge har kommunerna på sig att svara på remissen?")
+    assert "remisstid" not in expand_query("Svarade trafiknämnden på remissen om planen?")

@@ -469,3 +469,23 @@ def test_a_partys_stand_on_a_subject_it_never_mentions(water):
     assert ans.abstained and "mentions fund" in ans.text
     ans = answer_question(water, "Hur ställer sig S till fonden för vattenskydd?")
     assert not ans.abstained and ans.citations[0].hit.passage.actor.startswith("Reservation av Socialdemokraterna")
+
+
+@pytest.fixture(scope="module")
+def water_and_case(tmp_path_factory):
+    """The water plan's utlåtande beside the case document, as a user with two papers of the genre has them."""
+    tmp = tmp_path_factory.mktemp("water_case")
+    (tmp / "papers").mkdir()
+    for folder in (WATER, Path(__file__).resolve().parents[1] / "corpus"):
+        for f in folder.iterdir():
+            shutil.copy(f, tmp / "papers" / f.name)
+    return _indexed(tmp / "papers", tmp)
+
+
+def test_a_body_that_answered_nothing_among_two_papers(water_and_case):
+    """Among two remiss papers, whether trafiknämnden answered is where its name stands ("… har remitterats till …
+    trafiknämnden …", "Trafiknämnden har avstått från att yttra sig."), not the remiss's deadline ("svarade" asks who
+    answered, not by when) nor the proposal that the remiss be answered."""
+    ans = answer_question(water_and_case, "Svarade trafiknämnden på remissen om vattenförsörjningsplanen?")
+    assert "Trafiknämnden har avstått från att yttra sig." in _quotes(ans)
+    assert not ans.text.startswith("15 mars 2022")
