@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -559,11 +560,12 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
     # a voice's view is its judgement, not the part of its text that relays the matter ("Ärendet", "Beredning"):
     # "Vad tycker borgarrådet om vattenskyddsfonden?" is answered from her "Mina synpunkter" — where the voice has
     # such a part of its own; a remiss summed up under "Ärendet" is the sender's words
-    view = bool(speakers) and wants_view(rewritten)
-    relaying = [view and bool(_RELAYING_PART.fullmatch((c.hit.passage.section or "").split(" – ")[-1])) for c in cands]
-    judging = {c.hit.passage.actor for c, r in zip(cands, relaying, strict=True) if not r}
-    relayed = np.array([1.0 if r and c.hit.passage.actor in judging else 0.0
-                        for c, r in zip(cands, relaying, strict=True)])
+    relayed = np.zeros(len(cands))
+    if speakers and wants_view(rewritten):
+        relaying = [bool(_RELAYING_PART.fullmatch((c.hit.passage.section or "").split(" – ")[-1])) for c in cands]
+        judging = {c.hit.passage.actor for c, r in zip(cands, relaying, strict=True) if not r}
+        relayed = np.array([1.0 if r and c.hit.passage.actor in judging else 0.0
+                            for c, r in zip(cands, relaying, strict=True)])
     dn = (dense - dense.min()) / (dense.max() - dense.min()) if dense.max() > dense.min() else np.ones_like(dense)
     w = SENTENCE_WEIGHTS
     # a question for a decision is answered from the part that records it ("Kommunstyrelsens beslut", "Förslag till
@@ -662,9 +664,10 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
             # The best sentences that name it are judged, however many others score above them
             # ("Investeringen beräknas till cirka 850 miljoner kronor" after the pipeline it goes on from)
             subject = {t.lstrip("^$") for t in subject if not t[-1:].isdigit()} - {t.lstrip("^$") for t in unasked}
-            quantity = [int(j) for j in relevant if subject & {t.lstrip("^$") for t in analyzer.terms(
+            named = (int(j) for j in relevant if subject & {t.lstrip("^$") for t in analyzer.terms(
                 f"{_sentence_before(cands[int(j)])} {cands[int(j)].text}" if refers_back(cands[int(j)].text)
-                else cands[int(j)].text)}][:QUANTITY_SENTENCES]
+                else cands[int(j)].text)})
+            quantity = list(islice(named, QUANTITY_SENTENCES))  # read down only as far as needed
     if lacks_quantity(rewritten, [texts[j] for j in quantity], lang) and not any(cells[j] for j in quantity):
         reason = "De anger inget sådant antal eller belopp." if lang == "sv" else "They give no such number or amount."
         return refuse(reason, evidence)
@@ -685,8 +688,8 @@ def extractive_answer(qa: Any, question: str, history: list[dict[str, str]] | No
                     tuple(cands[int(j)].hit.passage.actor for j in order[:QUANTITY_SENTENCES])):
         reason = "De nämner ingen person i den rollen." if lang == "sv" else "They name no one in that role."
         return refuse(reason, evidence)
-    if lacks_party(rewritten, [t for i in rows for t in (qa.index.passages[int(i)].text,
-                                                         qa.index.passages[int(i)].actor or "")]):
+    if lacks_party(rewritten, (t for i in rows for t in (qa.index.passages[int(i)].text,
+                                                         qa.index.passages[int(i)].actor or ""))):
         reason = "De anger inte vilket parti personen tillhör." if lang == "sv" else \
             "They do not say which party that person belongs to."
         return refuse(reason, evidence)

@@ -9,6 +9,7 @@ Example: answer_type("När undertecknades förslaget?", ["Stockholm den 23 oktob
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -72,10 +73,9 @@ _ASKS_TIME = re.compile(r"^\s*(?:\w+ (?:och|and) )?(?:när|when)\b|"
                         r"\b(?:vilket datum|vilken dag|what date|which date|what day)\b", re.IGNORECASE)
 # when a thing was adopted: "När antogs planen?", "… adopt the final plan?"; its date stands beside the act
 # ("Kommunfullmäktige antog planen den …"), not beside the remiss of a proposal
-_ASKS_ADOPTED = re.compile(r"\b(?:antog\w*|antag(?:en|et|na|it|its|ande\w*)?|antas|fastställ\w*|adopt\w*)\b",
-                           re.IGNORECASE)
-_SAYS_ADOPTED = re.compile(r"\b(?:anta|antas|antogs?|antag(?:en|et|na|it|its|ande\w*)?|fastställ\w*|godkän\w*)\b",
-                           re.IGNORECASE)
+_ADOPTION = r"antag(?:en|et|na|it|its|ande\w*)?|antas|fastställ\w*"
+_ASKS_ADOPTED = re.compile(rf"\b(?:{_ADOPTION}|antog\w*|adopt\w*)\b", re.IGNORECASE)
+_SAYS_ADOPTED = re.compile(rf"\b(?:{_ADOPTION}|antogs?|anta|godkän\w*)\b", re.IGNORECASE)
 # a year asked for: "Vilket årtal ville S …?", "By what year …?"; answered by a year ("till år 2030")
 _ASKS_YEAR = re.compile(r"\b(?:vilket år(?:tal)?|vilka år|(?:what|which) year)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d:/.–-])\b(?:19|20)\d\d\b(?![:/–-]\d)")
@@ -426,11 +426,11 @@ def lacks_person(question: str, best_sentences: list[str], speakers: tuple[str, 
 _PARTY_CODE = r"[^().\n]{0,200}?\((?:båda |alla |samtliga )?[A-ZÅÄÖ!]{1,3}\)"
 
 
-def lacks_party(question: str, texts: list[str]) -> bool:
+def lacks_party(question: str, texts: Iterable[str]) -> bool:
     """A question for the party of a person it names ("Vilket parti tillhör borgarrådet Cecilia Hamrén Öst?") whose
-    documents (``texts``: their passages and speakers) never write a party code after the person's name: the
-    genre gives a member's party in brackets ("borgarrådet Lotta Edholm (FP)"), and a föredragande's is often not
-    given at all."""
+    documents (``texts``, read only for such a question: their passages and speakers) never write a party code
+    after the person's name: the genre gives a member's party in brackets ("borgarrådet Lotta Edholm (FP)"), and a
+    föredragande's is often not given at all."""
     if not _ASKS_PARTY.search(question):
         return False
     surnames = {p.group().split()[-1] for p in _PERSON.finditer(question)
